@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * evsel.h - one recorded event (an attr and its sample ids) and the list of them.
+ *
+ * Owned by the struct perf_data that read them (or by the writer that was given
+ * them); consumers hold borrowed pointers.
+ */
+#ifndef KP_DATA_EVSEL_H
+#define KP_DATA_EVSEL_H
+
+#include "data/event.h"
+
+struct tep_event;
+
+struct evsel {
+	struct kp_attr attr;
+	int idx; /* position in the evlist, 0-based */
+	char *name; /* from EVENT_DESC, tracing data, or derived from the attr */
+	u64 *ids;
+	u32 nr_ids;
+	struct tep_event *tp_format; /* tracepoints: format from the tracing data */
+	u16 id_hdr_size; /* bytes of the sample_id trailer (0 without sample_id_all) */
+	void *priv; /* for the analysis layer */
+};
+
+struct evlist {
+	struct evsel **entries;
+	int nr;
+	int alloc;
+	/* where the sample id is, shared by all events (-1: single event, no id) */
+	int id_pos; /* u64 index into a SAMPLE body */
+	int is_pos; /* u64 index from the end of a non-SAMPLE record's trailer */
+	bool sample_id_all;
+	/* id -> evsel hash */
+	struct evsel_id_slot *id_hash;
+	size_t id_hash_size;
+};
+
+/**
+ * evlist__find_by_id - the event a record with sample id @id belongs to.
+ * With a single event the id is ignored.  NULL if no event matches.
+ */
+struct evsel *evlist__find_by_id(const struct evlist *evlist, u64 id);
+
+/**
+ * evlist__event2evsel - the event @event belongs to (reads the id from the
+ * record at the position all events agree on).  NULL if unknown.
+ */
+struct evsel *evlist__event2evsel(const struct evlist *evlist, const union perf_event *event);
+
+/** evsel__name - the event's display name, never NULL ("unknown" at worst). */
+const char *evsel__name(const struct evsel *evsel);
+
+/**
+ * evsel__field - read tracepoint field @name from a sample's RAW data as an
+ * unsigned integer (zero-extended).  Returns 0 and sets *val, or
+ * KP_ERR_MISSING_FIELD if the format lacks the field or the data is too short.
+ */
+int evsel__field(const struct evsel *evsel, const struct perf_sample *sample, const char *name,
+		 u64 *val);
+
+#endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * reader.h - open a perf.data file (file or pipe mode) and feed its records,
+ * in time order, to a struct perf_tool callback table.
+ *
+ * This is one half of the event pipeline (the other is collect/'s ring
+ * buffers): the same struct perf_tool serves both.
+ *
+ * Ownership: perf_data__open() returns a struct perf_data the caller frees
+ * with perf_data__delete().  It owns the mapping, the header, the evlist and
+ * the tracepoint parser (tep).  Records and samples passed to callbacks are
+ * borrowed and valid only during the callback.
+ *
+ * Errors: every offset and size read from the file is checked against the
+ * file size before use; failures come back as KP_ERR_* with a kp_error()
+ * detail of the form "'FILE': what at offset 0xN (file is N bytes)".
+ */
+#ifndef KP_DATA_READER_H
+#define KP_DATA_READER_H
+
+#include "data/evsel.h"
+#include "data/header.h"
+#include "data/sample.h"
+
+struct tep_handle;
+struct perf_tool;
+
+struct perf_data_stats {
+	u64 nr_events[PERF_RECORD_KP_MAX]; /* records seen per type */
+	u64 nr_samples;
+	u64 total_lost; /* sum of PERF_RECORD_LOST.lost */
+	u64 total_lost_samples; /* sum of PERF_RECORD_LOST_SAMPLES.lost */
+	u64 nr_unknown_events;
+	u64 nr_unordered; /* records whose time was below the last flush */
+	u64 nr_invalid_chains;
+};
+
+struct perf_data {
+	char *path;
+	int fd;
+	bool is_pipe;
+	const u8 *base; /* file mode: the whole file mapped read-only */
+	u64 size;
+	struct perf_header header;
+	struct evlist evlist;
+	struct tep_handle *tep; /* NULL when the file has no tracing data */
+	struct perf_data_stats stats;
+};
+
+typedef int (*event_op)(struct perf_tool *tool, union perf_event *event,
+			struct perf_sample *sample);
+
+struct perf_tool {
+	int (*sample)(struct perf_tool *tool, union perf_event *event, struct perf_sample *sample,
+		      struct evsel *evsel);
+	event_op mmap;
+	event_op mmap2;
+	event_op comm;
+	event_op fork;
+	event_op exit;
+	event_op lost;
+	event_op lost_samples;
+	event_op throttle;
+	event_op unthrottle;
+	event_op ksymbol;
+	event_op context_switch;
+	event_op other; /* any other kernel record type (namespaces, cgroup, aux ...) */
+	/* perf-tool records, not time ordered */
+	int (*build_id)(struct perf_tool *tool, union perf_event *event);
+	int (*finished_round)(struct perf_tool *tool);
+	int (*finished_init)(struct perf_tool *tool);
+	bool ordered_events; /* deliver kernel records sorted by time (perf's rounds) */
+};
+
+/**
+ * perf_data__open - open @path ("-" = standard input, pipe mode) and read its
+ * header, attrs, ids and feature sections.  The data section is not read yet.
+ */
+int perf_data__open(struct perf_data **out, const char *path);
+
+/** perf_data__delete - unmap and free everything; NULL is fine. */
+void perf_data__delete(struct perf_data *data);
+
+/**
+ * perf_data__process - deliver every record of the data section to @tool.
+ * Handles COMPRESSED records (zstd), FINISHED_ROUND ordering, pipe-mode
+ * HEADER_ATTR / HEADER_FEATURE / HEADER_TRACING_DATA records.  A callback
+ * returning a negative value stops processing and that value is returned.
+ */
+int perf_data__process(struct perf_data *data, struct perf_tool *tool);
+
+#endif

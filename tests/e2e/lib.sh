@@ -1,0 +1,39 @@
+# Sourced by every e2e test.  Provides:
+#   KP          the kvmprof binary under test
+#   T           a fresh scratch directory (removed on exit)
+#   skip MSG    exit 77 (skipped) saying why
+#   fail MSG    exit 1 saying why
+#   need_perf   skip unless Linux perf (the oracle) runs here
+#   need_kvm    skip unless /dev/kvm is usable
+#   check_same A B   diff two files, fail with the diff
+set -u
+KP=${KVMPROF:?KVMPROF not set (run through meson test)}
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+T=$(mktemp -d "${TMPDIR:-/tmp}/kvmprof-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+
+skip() { echo "SKIP: $*" >&2; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+need_perf() {
+	command -v perf >/dev/null 2>&1 || skip "Linux perf (the oracle) is not installed"
+	perf version >/dev/null 2>&1 || skip "Linux perf does not run here"
+}
+need_kvm() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "/dev/kvm is not available"
+}
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root (perf_event_open system-wide)"; }
+check_same() {
+	if ! diff -u "$1" "$2" >"$T/diff.out"; then
+		cat "$T/diff.out" >&2
+		fail "$1 and $2 differ"
+	fi
+}
+# expect_fail CODE PATTERN CMD... : run CMD, want exit status CODE and PATTERN on stderr
+expect_fail() {
+	code=$1 pat=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" = "$code" ] || { cat "$T/err" >&2; fail "'$*' exited $rc, want $code"; }
+	grep -q -- "$pat" "$T/err" || { cat "$T/err" >&2; fail "'$*': stderr lacks '$pat'"; }
+}

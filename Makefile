@@ -40,7 +40,8 @@ $(ASAN_BUILD)/build.ninja:
 check: test-deps build $(ASAN_BUILD)/build.ninja
 	$(NINJA) -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		$(MESON) test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 $(TESTS)
+		$(MESON) test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 $(TESTS); \
+	rc=$$?; ./tools/test-summary.py $(ASAN_BUILD)/meson-logs/testlog.json || rc=1; exit $$rc
 
 demo: test-deps build
 	@./tools/demo.sh $(BUILD)

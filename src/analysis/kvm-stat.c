@@ -1,0 +1,938 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-stat.c - perf kvm stat's pairing model and statistics (see kvm-stat.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <traceevent/event-parse.h>
+
+#include "analysis/kvm-stat.h"
+#include "data/evsel.h"
+#include "data/sample.h"
+#include "util/util.h"
+
+#define INVALID_KEY (~0ULL)
+#define NO_ROW UINT32_MAX
+#define PERF61_CACHE_MASK 4095 /* perf 6.1's EVENTS_CACHE_SIZE - 1 */
+
+/* fields read per tracepoint kind: a, b of struct kvm_stat_event */
+static const char *const tp_fields[KVM_TP_NR][2] = {
+	[KVM_TP_ENTRY] = { "vcpu_id", NULL },
+	[KVM_TP_EXIT] = { "exit_reason", NULL },
+	[KVM_TP_MMIO] = { "type", "gpa" },
+	[KVM_TP_PIO] = { "rw", "port" },
+	[KVM_TP_MSR] = { "write", "ecx" },
+};
+
+static const char *const tp_names[KVM_TP_NR] = {
+	[KVM_TP_NONE] = "?",
+	[KVM_TP_ENTRY] = "kvm:kvm_entry",
+	[KVM_TP_EXIT] = "kvm:kvm_exit",
+	[KVM_TP_MMIO] = "kvm:kvm_mmio",
+	[KVM_TP_PIO] = "kvm:kvm_pio",
+	[KVM_TP_MSR] = "kvm:kvm_msr",
+	[KVM_TP_USERSPACE_EXIT] = "kvm:kvm_userspace_exit",
+	[KVM_TP_OTHER] = "kvm:*",
+};
+
+struct evsel_info {
+	enum kvm_tp_kind kind;
+	struct tep_format_field *field[2];
+	const char *name;
+};
+
+/* per host thread state */
+struct vcpu_rec {
+	u32 tid;
+	u32 pid;
+	bool is_vcpu; /* saw kvm_entry: perf's vcpu_event_record exists */
+	int vcpu_id;
+	u64 start_time; /* 0 = no open begin (perf's convention) */
+	u32 last_row; /* NO_ROW = perf's NULL last_event */
+	/* access mode */
+	bool fb_pending;
+	u32 fb_row;
+	u64 fb_start;
+};
+
+struct comm_ent {
+	u32 pid;
+	char *comm;
+};
+
+struct kvm_stat {
+	struct kvm_stat_opts opts;
+	struct kvm_stat_table all; /* paired model */
+	struct kvm_stat_table fb_all; /* access mode */
+	struct kvm_stat_table *groups, *fb_groups;
+	u32 nr_groups, alloc_groups, nr_fb_groups, alloc_fb_groups;
+	struct vcpu_rec *threads;
+	u32 nr_threads, alloc_threads;
+	u32 *thread_hash;
+	u32 thread_hash_size;
+	struct evsel_info *evinfo;
+	int nr_evinfo;
+	struct comm_ent *comms;
+	u32 nr_comms, alloc_comms;
+	u64 nr_tp[KVM_TP_NR];
+	u32 seq;
+	struct kvm_stat_view view;
+	struct kvm_stat_table **view_groups;
+};
+
+/* ---- statistics ---------------------------------------------------------- */
+
+void kvm_stats__init(struct kvm_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->min = UINT64_MAX;
+}
+
+static unsigned int hist_bucket(u64 ns)
+{
+	return ns < 2 ? 0 : 63 - __builtin_clzll(ns);
+}
+
+void kvm_stats__update(struct kvm_stats *st, u64 ns, bool keep)
+{
+	double n, delta, val = (double)ns;
+
+	/* perf's update_stats(): n is a double there, the arithmetic matches */
+	st->n++;
+	n = (double)st->n;
+	delta = val - st->mean;
+	st->mean += delta / n;
+	st->m2 += delta * (val - st->mean);
+	if (ns > st->max)
+		st->max = ns;
+	if (ns < st->min)
+		st->min = ns;
+	st->time += ns;
+	st->hist[hist_bucket(ns)]++;
+	if (keep) {
+		ALLOC_GROW(st->durs, st->nr_durs + 1, st->alloc_durs);
+		st->durs[st->nr_durs++] = ns;
+		st->durs_sorted = false;
+	}
+}
+
+double kvm_stats__stddev_pct(const struct kvm_stats *st)
+{
+	double n = (double)st->n, variance, stddev;
+
+	if (st->n < 2)
+		return 0.0;
+	variance = st->m2 / (n - 1);
+	stddev = sqrt(variance / n);
+	return st->mean != 0.0 ? 100.0 * stddev / st->mean : 0.0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+u64 kvm_stats__percentile(struct kvm_stats *st, double p)
+{
+	size_t rank;
+
+	if (!st->nr_durs)
+		return 0;
+	if (!st->durs_sorted) {
+		qsort(st->durs, st->nr_durs, sizeof(*st->durs), cmp_u64);
+		st->durs_sorted = true;
+	}
+	/* nearest rank: the smallest value with at least p% of values <= it */
+	rank = (size_t)ceil(p / 100.0 * (double)st->nr_durs);
+	if (rank < 1)
+		rank = 1;
+	if (rank > st->nr_durs)
+		rank = st->nr_durs;
+	return st->durs[rank - 1];
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+static void table__init(struct kvm_stat_table *t, s64 pid, s64 vcpu)
+{
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->vcpu = vcpu;
+}
+
+static void table__exit(struct kvm_stat_table *t)
+{
+	for (u32 i = 0; i < t->nr_rows; i++) {
+		free(t->rows[i].stats.durs);
+		free(t->rows[i].name);
+	}
+	free(t->rows);
+	free(t->hash);
+	free(t->sorted);
+}
+
+static u32 hash_u64(u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (u32)x;
+}
+
+static u32 row_hash(u64 key, int info)
+{
+	return hash_u64(key * 31 + (u64)(u32)info);
+}
+
+static void table__rehash(struct kvm_stat_table *t)
+{
+	u32 size = t->hash_size ? t->hash_size * 2 : 64;
+
+	free(t->hash);
+	t->hash = xcalloc(size, sizeof(*t->hash));
+	t->hash_size = size;
+	for (u32 i = 0; i < t->nr_rows; i++) {
+		u32 h = row_hash(t->rows[i].key, t->rows[i].info) & (size - 1);
+
+		while (t->hash[h])
+			h = (h + 1) & (size - 1);
+		t->hash[h] = i + 1;
+	}
+}
+
+static u32 table__findnew(struct kvm_stat_table *t, u64 key, int info, u32 *seq)
+{
+	u32 h, idx;
+	struct kvm_stat_row *row;
+
+	if (t->hash_size) {
+		h = row_hash(key, info) & (t->hash_size - 1);
+		while ((idx = t->hash[h])) {
+			row = &t->rows[idx - 1];
+			if (row->key == key && row->info == info)
+				return idx - 1;
+			h = (h + 1) & (t->hash_size - 1);
+		}
+	}
+	if ((t->nr_rows + 1) * 2 > t->hash_size)
+		table__rehash(t);
+	ALLOC_GROW(t->rows, t->nr_rows + 1, t->alloc_rows);
+	idx = t->nr_rows++;
+	row = &t->rows[idx];
+	memset(row, 0, sizeof(*row));
+	row->key = key;
+	row->info = info;
+	row->seq = (*seq)++;
+	kvm_stats__init(&row->stats);
+	h = row_hash(key, info) & (t->hash_size - 1);
+	while (t->hash[h])
+		h = (h + 1) & (t->hash_size - 1);
+	t->hash[h] = idx + 1;
+	return idx;
+}
+
+static struct kvm_stat_table *groups__findnew(struct kvm_stat_table **arr, u32 *nr, u32 *alloc,
+					      s64 pid, s64 vcpu)
+{
+	/* few groups (VMs x vCPUs) and the last one is usually hit: linear is fine */
+	for (u32 i = *nr; i-- > 0;)
+		if ((*arr)[i].pid == pid && (*arr)[i].vcpu == vcpu)
+			return &(*arr)[i];
+	ALLOC_GROW(*arr, *nr + 1, *alloc);
+	table__init(&(*arr)[*nr], pid, vcpu);
+	return &(*arr)[(*nr)++];
+}
+
+/* ---- threads ---------------------------------------------------------------- */
+
+static void threads__rehash(struct kvm_stat *kvm)
+{
+	u32 size = kvm->thread_hash_size ? kvm->thread_hash_size * 2 : 64;
+
+	free(kvm->thread_hash);
+	kvm->thread_hash = xcalloc(size, sizeof(*kvm->thread_hash));
+	kvm->thread_hash_size = size;
+	for (u32 i = 0; i < kvm->nr_threads; i++) {
+		u32 h = hash_u64(kvm->threads[i].tid) & (size - 1);
+
+		while (kvm->thread_hash[h])
+			h = (h + 1) & (size - 1);
+		kvm->thread_hash[h] = i + 1;
+	}
+}
+
+static struct vcpu_rec *thread__findnew(struct kvm_stat *kvm, u32 pid, u32 tid)
+{
+	u32 h, idx;
+	struct vcpu_rec *rec;
+
+	if (kvm->thread_hash_size) {
+		h = hash_u64(tid) & (kvm->thread_hash_size - 1);
+		while ((idx = kvm->thread_hash[h])) {
+			if (kvm->threads[idx - 1].tid == tid)
+				return &kvm->threads[idx - 1];
+			h = (h + 1) & (kvm->thread_hash_size - 1);
+		}
+	}
+	if ((kvm->nr_threads + 1) * 2 > kvm->thread_hash_size)
+		threads__rehash(kvm);
+	ALLOC_GROW(kvm->threads, kvm->nr_threads + 1, kvm->alloc_threads);
+	idx = kvm->nr_threads++;
+	rec = &kvm->threads[idx];
+	memset(rec, 0, sizeof(*rec));
+	rec->tid = tid;
+	rec->pid = pid;
+	rec->last_row = NO_ROW;
+	h = hash_u64(tid) & (kvm->thread_hash_size - 1);
+	while (kvm->thread_hash[h])
+		h = (h + 1) & (kvm->thread_hash_size - 1);
+	kvm->thread_hash[h] = idx + 1;
+	return rec;
+}
+
+/* ---- lifecycle ------------------------------------------------------------- */
+
+struct kvm_stat *kvm_stat__new(const struct kvm_stat_opts *opts)
+{
+	struct kvm_stat *kvm = xzalloc(sizeof(*kvm));
+
+	kvm->opts = *opts;
+	table__init(&kvm->all, -1, -1);
+	table__init(&kvm->fb_all, -1, -1);
+	return kvm;
+}
+
+void kvm_stat__delete(struct kvm_stat *kvm)
+{
+	if (!kvm)
+		return;
+	table__exit(&kvm->all);
+	table__exit(&kvm->fb_all);
+	for (u32 i = 0; i < kvm->nr_groups; i++)
+		table__exit(&kvm->groups[i]);
+	for (u32 i = 0; i < kvm->nr_fb_groups; i++)
+		table__exit(&kvm->fb_groups[i]);
+	free(kvm->groups);
+	free(kvm->fb_groups);
+	free(kvm->threads);
+	free(kvm->thread_hash);
+	free(kvm->evinfo);
+	for (u32 i = 0; i < kvm->nr_comms; i++)
+		free(kvm->comms[i].comm);
+	free(kvm->comms);
+	free(kvm->view_groups);
+	free(kvm);
+}
+
+enum kvm_tp_kind kvm_tp_kind__from_name(const char *name)
+{
+	if (!name || strncmp(name, "kvm:", 4))
+		return KVM_TP_NONE;
+	for (int k = KVM_TP_ENTRY; k <= KVM_TP_USERSPACE_EXIT; k++)
+		if (!strcmp(name, tp_names[k]))
+			return k;
+	return KVM_TP_OTHER;
+}
+
+const char *kvm_tp_kind__name(enum kvm_tp_kind kind)
+{
+	return kind < KVM_TP_NR ? tp_names[kind] : "?";
+}
+
+void kvm_stat__comm(struct kvm_stat *kvm, u32 pid, const char *comm)
+{
+	for (u32 i = 0; i < kvm->nr_comms; i++) {
+		if (kvm->comms[i].pid == pid) {
+			free(kvm->comms[i].comm);
+			kvm->comms[i].comm = xstrdup(comm);
+			return;
+		}
+	}
+	ALLOC_GROW(kvm->comms, kvm->nr_comms + 1, kvm->alloc_comms);
+	kvm->comms[kvm->nr_comms].pid = pid;
+	kvm->comms[kvm->nr_comms++].comm = xstrdup(comm);
+}
+
+const char *kvm_stat__comm_of(const struct kvm_stat *kvm, u32 pid)
+{
+	for (u32 i = 0; i < kvm->nr_comms; i++)
+		if (kvm->comms[i].pid == pid)
+			return kvm->comms[i].comm;
+	return NULL;
+}
+
+/* is this field needed by the report for this tracepoint kind? */
+static bool field_needed(enum kvm_stat_report report, enum kvm_tp_kind kind)
+{
+	switch (kind) {
+	case KVM_TP_ENTRY:
+		return false; /* vcpu_id: perf reads a missing one as 0 */
+	case KVM_TP_EXIT:
+		return report == KVM_REPORT_VMEXIT;
+	case KVM_TP_MMIO:
+		return report == KVM_REPORT_MMIO;
+	case KVM_TP_PIO:
+		return report == KVM_REPORT_IOPORT;
+	case KVM_TP_MSR:
+		return report == KVM_REPORT_MSR;
+	default:
+		return false;
+	}
+}
+
+int kvm_stat__setup_evlist(struct kvm_stat *kvm, const struct evlist *evlist, const char *path)
+{
+	free(kvm->evinfo);
+	kvm->nr_evinfo = evlist->nr;
+	kvm->evinfo = xcalloc(evlist->nr ? evlist->nr : 1, sizeof(*kvm->evinfo));
+	for (int i = 0; i < evlist->nr; i++) {
+		const struct evsel *evsel = evlist->entries[i];
+		struct evsel_info *info = &kvm->evinfo[i];
+		enum kvm_tp_kind kind;
+
+		if (evsel->attr.type != PERF_TYPE_TRACEPOINT)
+			continue;
+		kind = kvm_tp_kind__from_name(evsel__name(evsel));
+		info->kind = kind;
+		info->name = evsel__name(evsel);
+		if (kind == KVM_TP_NONE)
+			continue;
+		for (int f = 0; f < 2; f++) {
+			const char *fname = tp_fields[kind][f];
+
+			if (!fname)
+				continue;
+			if (evsel->tp_format)
+				info->field[f] = tep_find_field(evsel->tp_format, fname);
+			if (info->field[f] && info->field[f]->size > 8)
+				info->field[f] = NULL;
+			if (info->field[f])
+				continue;
+			if (field_needed(kvm->opts.report, kind))
+				return kp_error(KP_ERR_MISSING_FIELD,
+						"'%s': tracepoint %s has no usable field '%s' in its "
+						"format (recorded by an incompatible kernel?)",
+						path, info->name, fname);
+			if (kind == KVM_TP_ENTRY)
+				pr_warning("'%s': %s has no field 'vcpu_id'; every vCPU counts "
+					   "as vCPU 0 (as perf does)",
+					   path, info->name);
+		}
+	}
+	return 0;
+}
+
+static int read_field(const struct evsel_info *info, int f, const struct perf_sample *sample,
+		      u64 *val)
+{
+	const struct tep_format_field *field = info->field[f];
+	const u8 *p;
+	u64 v = 0;
+
+	if (!field) {
+		*val = 0;
+		return 0;
+	}
+	if (!sample->raw_data || (u64)field->offset + field->size > sample->raw_size)
+		return kp_error(KP_ERR_MISSING_FIELD,
+				"%s sample at time %llu: raw data of %u bytes is too short for "
+				"field '%s' (offset %d, size %d)",
+				info->name, (unsigned long long)sample->time, sample->raw_size,
+				field->name, field->offset, field->size);
+	p = (const u8 *)sample->raw_data + field->offset;
+	/* the reader hands us raw data in host byte order for these fixed-size ints */
+	switch (field->size) {
+	case 1:
+		v = p[0];
+		break;
+	case 2: {
+		u16 x;
+
+		memcpy(&x, p, 2);
+		v = x;
+		break;
+	}
+	case 4: {
+		u32 x;
+
+		memcpy(&x, p, 4);
+		v = x;
+		break;
+	}
+	case 8:
+		memcpy(&v, p, 8);
+		break;
+	default:
+		for (int i = 0; i < field->size; i++)
+			v |= (u64)p[i] << (8 * i);
+	}
+	*val = v;
+	return 0;
+}
+
+int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
+		     const struct perf_sample *sample)
+{
+	const struct evsel_info *info;
+	struct kvm_stat_event ev;
+	int err;
+
+	if (evsel->idx < 0 || evsel->idx >= kvm->nr_evinfo)
+		return 0;
+	info = &kvm->evinfo[evsel->idx];
+	if (info->kind == KVM_TP_NONE)
+		return 0;
+	ev.kind = info->kind;
+	ev.pid = sample->pid;
+	ev.tid = sample->tid;
+	ev.time = sample->time;
+	err = read_field(info, 0, sample, &ev.a);
+	if (!err)
+		err = read_field(info, 1, sample, &ev.b);
+	if (err)
+		return err;
+	kvm_stat__event(kvm, &ev);
+	return 0;
+}
+
+/* ---- the model ----------------------------------------------------------------- */
+
+static bool pid_wanted(const struct kvm_stat *kvm, u32 pid)
+{
+	if (!kvm->opts.nr_pids)
+		return true;
+	for (int i = 0; i < kvm->opts.nr_pids; i++)
+		if (kvm->opts.pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* begin/end predicates of perf's event ops; key INVALID_KEY = "no key" */
+static bool is_begin(const struct kvm_stat *kvm, const struct kvm_stat_event *ev, u64 *key,
+		     int *info)
+{
+	*key = INVALID_KEY;
+	*info = 0;
+	switch (kvm->opts.report) {
+	case KVM_REPORT_VMEXIT:
+		if (ev->kind != KVM_TP_EXIT)
+			return false;
+		*key = ev->a;
+		return true;
+	case KVM_REPORT_MMIO:
+		if (ev->kind == KVM_TP_EXIT)
+			return true;
+		if (ev->kind == KVM_TP_MMIO && ev->a == KVM_MMIO_WRITE) {
+			*key = ev->b;
+			*info = (int)ev->a;
+			return true;
+		}
+		return false;
+	case KVM_REPORT_IOPORT:
+		if (ev->kind != KVM_TP_PIO)
+			return false;
+		*key = ev->b;
+		*info = (int)ev->a;
+		return true;
+	case KVM_REPORT_MSR:
+		if (ev->kind != KVM_TP_MSR)
+			return false;
+		*key = ev->b;
+		*info = (int)ev->a;
+		return true;
+	}
+	return false;
+}
+
+static bool is_end(const struct kvm_stat *kvm, const struct kvm_stat_event *ev, u64 *key, int *info)
+{
+	*key = INVALID_KEY;
+	*info = 0;
+	if (ev->kind == KVM_TP_ENTRY)
+		return true;
+	if (kvm->opts.report == KVM_REPORT_MMIO && ev->kind == KVM_TP_MMIO &&
+	    ev->a == KVM_MMIO_READ) {
+		*key = ev->b;
+		*info = (int)ev->a;
+		return true;
+	}
+	return false;
+}
+
+static void account(struct kvm_stat *kvm, struct kvm_stat_table *all,
+		    struct kvm_stat_table **groups, u32 *nr_groups, u32 *alloc_groups, u32 row_idx,
+		    const struct vcpu_rec *rec, s64 vcpu, u64 diff, bool timed)
+{
+	struct kvm_stat_row *row = &all->rows[row_idx];
+	bool keep = kvm->opts.percentiles;
+	u64 key = row->key;
+	int info = row->info;
+
+	row->count++;
+	all->total_count++;
+	if (timed) {
+		kvm_stats__update(&row->stats, diff, keep);
+		all->total_time += diff;
+	}
+	for (int g = 0; g < 2; g++) {
+		struct kvm_stat_table *t;
+		struct kvm_stat_row *grow;
+
+		if (g == 0 && !kvm->opts.per_vm)
+			continue;
+		if (g == 1 && !kvm->opts.per_vcpu)
+			continue;
+		t = groups__findnew(groups, nr_groups, alloc_groups, rec->pid, g ? vcpu : -1);
+		grow = &t->rows[table__findnew(t, key, info, &kvm->seq)];
+		grow->count++;
+		t->total_count++;
+		if (timed) {
+			kvm_stats__update(&grow->stats, diff, keep);
+			t->total_time += diff;
+		}
+	}
+}
+
+static void handle_end(struct kvm_stat *kvm, struct vcpu_rec *rec, u64 key, int info, u64 time)
+{
+	u32 row = rec->last_row;
+	u64 begin = rec->start_time;
+
+	if (!begin)
+		return; /* the begin event was not seen */
+	if (row == NO_ROW && key == INVALID_KEY)
+		return; /* neither begin nor end knew the key */
+	if (row == NO_ROW)
+		row = table__findnew(&kvm->all, key, info, &kvm->seq);
+	rec->last_row = NO_ROW;
+	rec->start_time = 0;
+	if (time < begin)
+		return; /* perf: "End time before begin time; skipping event." */
+	account(kvm, &kvm->all, &kvm->groups, &kvm->nr_groups, &kvm->alloc_groups, row, rec,
+		rec->vcpu_id, time - begin, true);
+}
+
+/* the fallback: count accesses, time them up to an immediate return to the VMM */
+static void access_model(struct kvm_stat *kvm, struct vcpu_rec *rec,
+			 const struct kvm_stat_event *ev)
+{
+	enum kvm_stat_report report = kvm->opts.report;
+	bool counts = false, starts = false;
+	u64 key = 0;
+	int info = 0;
+	u32 row;
+
+	if (rec->fb_pending) {
+		rec->fb_pending = false;
+		if (ev->kind == KVM_TP_USERSPACE_EXIT && ev->time >= rec->fb_start) {
+			u64 diff = ev->time - rec->fb_start;
+			struct kvm_stat_row *r = &kvm->fb_all.rows[rec->fb_row];
+
+			kvm_stats__update(&r->stats, diff, kvm->opts.percentiles);
+			kvm->fb_all.total_time += diff;
+			for (u32 g = 0; g < kvm->nr_fb_groups; g++) {
+				struct kvm_stat_table *t = &kvm->fb_groups[g];
+				struct kvm_stat_row *gr;
+
+				if (t->pid != rec->pid || (t->vcpu != -1 && t->vcpu != rec->tid))
+					continue;
+				gr = &t->rows[table__findnew(t, r->key, r->info, &kvm->seq)];
+				kvm_stats__update(&gr->stats, diff, kvm->opts.percentiles);
+				t->total_time += diff;
+			}
+		}
+	}
+	switch (ev->kind) {
+	case KVM_TP_PIO:
+		if (report != KVM_REPORT_IOPORT)
+			return;
+		key = ev->b;
+		info = (int)ev->a;
+		counts = starts = true;
+		break;
+	case KVM_TP_MSR:
+		if (report != KVM_REPORT_MSR)
+			return;
+		key = ev->b;
+		info = (int)ev->a;
+		counts = starts = true;
+		break;
+	case KVM_TP_MMIO:
+		if (report != KVM_REPORT_MMIO)
+			return;
+		key = ev->b;
+		if (ev->a == KVM_MMIO_WRITE) {
+			info = KVM_MMIO_WRITE;
+			counts = starts = true;
+		} else if (ev->a == KVM_MMIO_READ) {
+			info = KVM_MMIO_READ;
+			counts = true;
+		} else if (ev->a == KVM_MMIO_UNSATISFIED_READ) {
+			info = KVM_MMIO_READ;
+			starts = true;
+		}
+		break;
+	default:
+		return;
+	}
+	row = table__findnew(&kvm->fb_all, key, info, &kvm->seq);
+	if (counts)
+		account(kvm, &kvm->fb_all, &kvm->fb_groups, &kvm->nr_fb_groups,
+			&kvm->alloc_fb_groups, row, rec, rec->tid, 0, false);
+	if (starts) {
+		rec->fb_pending = true;
+		rec->fb_row = row;
+		rec->fb_start = ev->time;
+	}
+}
+
+void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)
+{
+	struct vcpu_rec *rec;
+	u64 key;
+	int info;
+
+	if (ev->kind == KVM_TP_NONE || !pid_wanted(kvm, ev->pid))
+		return;
+	kvm->nr_tp[ev->kind]++;
+	rec = thread__findnew(kvm, ev->pid, ev->tid);
+	/* once a kvm_entry was seen the fallback can no longer be chosen */
+	if (!kvm->nr_tp[KVM_TP_ENTRY])
+		access_model(kvm, rec, ev);
+
+	/* perf's per_vcpu_record(): only kvm_entry creates the vcpu record */
+	if (!rec->is_vcpu) {
+		if (ev->kind != KVM_TP_ENTRY)
+			return;
+		rec->is_vcpu = true;
+		rec->vcpu_id = (int)(u32)ev->a;
+		rec->pid = ev->pid;
+	}
+	if (kvm->opts.vcpu != -1 && kvm->opts.vcpu != rec->vcpu_id)
+		return;
+	if (is_begin(kvm, ev, &key, &info)) {
+		rec->last_row = key != INVALID_KEY ? table__findnew(&kvm->all, key, info, &kvm->seq)
+						   : NO_ROW;
+		rec->start_time = ev->time;
+		return;
+	}
+	if (is_end(kvm, ev, &key, &info))
+		handle_end(kvm, rec, key, info, ev->time);
+}
+
+/* ---- view ------------------------------------------------------------------------ */
+
+static void row_decode(const struct kvm_stat *kvm, struct kvm_stat_row *row)
+{
+	char buf[64];
+
+	row->known = true;
+	switch (kvm->opts.report) {
+	case KVM_REPORT_VMEXIT:
+		if (kvm->opts.reasons)
+			row->known = exit_reason__format(kvm->opts.reasons, row->key, buf,
+							 sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)row->key);
+		break;
+	case KVM_REPORT_MMIO:
+		snprintf(buf, sizeof(buf), "%#llx:%s", (unsigned long long)row->key,
+			 row->info == KVM_MMIO_WRITE ? "W" : "R");
+		break;
+	case KVM_REPORT_IOPORT:
+		snprintf(buf, sizeof(buf), "%#llx:%s", (unsigned long long)row->key,
+			 row->info ? "POUT" : "PIN");
+		break;
+	case KVM_REPORT_MSR:
+		snprintf(buf, sizeof(buf), "%#llx:%s", (unsigned long long)row->key,
+			 row->info ? "W" : "R");
+		break;
+	}
+	row->name = xstrdup(buf);
+}
+
+static int cmp_u64_desc(u64 a, u64 b)
+{
+	return a > b ? -1 : a < b;
+}
+
+static int cmp_dbl_desc(double a, double b)
+{
+	return a > b ? -1 : a < b;
+}
+
+/* perf 6.1's tie order: its 4096-bucket cache walked in order, newest first per bucket */
+static int cmp_perf61_order(const struct kvm_stat_row *a, const struct kvm_stat_row *b)
+{
+	u64 ba = a->key & PERF61_CACHE_MASK, bb = b->key & PERF61_CACHE_MASK;
+
+	if (ba != bb)
+		return ba < bb ? -1 : 1;
+	return a->seq > b->seq ? -1 : a->seq < b->seq;
+}
+
+static int cmp_rows(const void *pa, const void *pb, void *arg)
+{
+	const struct kvm_stat_row *a = *(const struct kvm_stat_row *const *)pa;
+	const struct kvm_stat_row *b = *(const struct kvm_stat_row *const *)pb;
+	enum kvm_stat_sort sort_key = *(const enum kvm_stat_sort *)arg;
+	int c = 0;
+
+	switch (sort_key) {
+	case KVM_SORT_SAMPLE:
+		c = cmp_u64_desc(a->count, b->count);
+		break;
+	case KVM_SORT_TIME:
+		c = cmp_dbl_desc(a->stats.mean, b->stats.mean);
+		break;
+	case KVM_SORT_TOTAL:
+		c = cmp_u64_desc(a->stats.time, b->stats.time);
+		break;
+	case KVM_SORT_MAX:
+		c = cmp_u64_desc(a->stats.max, b->stats.max);
+		break;
+	case KVM_SORT_MIN:
+		c = cmp_u64_desc(a->stats.n ? a->stats.min : 0, b->stats.n ? b->stats.min : 0);
+		break;
+	case KVM_SORT_MEAN:
+		c = cmp_dbl_desc(a->stats.mean, b->stats.mean);
+		break;
+	case KVM_SORT_NAME:
+		c = strcmp(a->name, b->name);
+		break;
+	}
+	if (c)
+		return c;
+	if (sort_key == KVM_SORT_SAMPLE || sort_key == KVM_SORT_TIME)
+		return cmp_perf61_order(a, b);
+	/* perf 6.5+'s chain for the newer keys */
+	if ((c = strcmp(a->name, b->name)))
+		return c;
+	if ((c = cmp_u64_desc(a->count, b->count)))
+		return c;
+	if ((c = cmp_u64_desc(a->stats.time, b->stats.time)))
+		return c;
+	if ((c = cmp_u64_desc(a->stats.max, b->stats.max)))
+		return c;
+	return cmp_perf61_order(a, b);
+}
+
+static void table__sort(struct kvm_stat *kvm, struct kvm_stat_table *t)
+{
+	free(t->sorted);
+	t->sorted = xcalloc(t->nr_rows ? t->nr_rows : 1, sizeof(*t->sorted));
+	t->nr_sorted = 0;
+	for (u32 i = 0; i < t->nr_rows; i++) {
+		struct kvm_stat_row *row = &t->rows[i];
+
+		if (!row->name)
+			row_decode(kvm, row);
+		if (!row->count)
+			continue; /* perf hides rows with no completed interval */
+		if (!row->known)
+			kvm->view.nr_unknown_rows += t == &kvm->all || t == &kvm->fb_all;
+		t->sorted[t->nr_sorted++] = row;
+	}
+	qsort_r(t->sorted, t->nr_sorted, sizeof(*t->sorted), cmp_rows, &kvm->opts.sort);
+}
+
+static int cmp_groups(const void *pa, const void *pb)
+{
+	const struct kvm_stat_table *a = *(const struct kvm_stat_table *const *)pa;
+	const struct kvm_stat_table *b = *(const struct kvm_stat_table *const *)pb;
+
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	if (a->vcpu != b->vcpu)
+		return a->vcpu < b->vcpu ? -1 : 1;
+	return 0;
+}
+
+static const char *const titles[] = {
+	[KVM_REPORT_VMEXIT] = "VM-EXIT",
+	[KVM_REPORT_MMIO] = "MMIO Access",
+	[KVM_REPORT_IOPORT] = "IO Port Access",
+	[KVM_REPORT_MSR] = "MSR Access",
+};
+
+const struct kvm_stat_view *kvm_stat__view(struct kvm_stat *kvm)
+{
+	struct kvm_stat_view *v = &kvm->view;
+	struct kvm_stat_table *groups;
+	u32 nr_groups;
+
+	v->report = kvm->opts.report;
+	v->title = titles[kvm->opts.report];
+	v->vcpu = kvm->opts.vcpu;
+	v->percentiles = kvm->opts.percentiles;
+	v->reasons = kvm->opts.reasons;
+	memcpy(v->nr_tp, kvm->nr_tp, sizeof(v->nr_tp));
+	/*
+	 * The access fallback only when the data cannot feed perf's model at
+	 * all (no kvm_entry anywhere): then perf prints an empty table.
+	 */
+	if (!kvm->nr_tp[KVM_TP_ENTRY] && kvm->opts.report != KVM_REPORT_VMEXIT) {
+		v->mode = KVM_STAT_MODE_ACCESS;
+		v->all = &kvm->fb_all;
+		groups = kvm->fb_groups;
+		nr_groups = kvm->nr_fb_groups;
+	} else {
+		v->mode = KVM_STAT_MODE_PAIRED;
+		v->all = &kvm->all;
+		groups = kvm->groups;
+		nr_groups = kvm->nr_groups;
+	}
+	table__sort(kvm, v->all);
+	free(kvm->view_groups);
+	kvm->view_groups = xcalloc(nr_groups ? nr_groups : 1, sizeof(*kvm->view_groups));
+	for (u32 i = 0; i < nr_groups; i++) {
+		table__sort(kvm, &groups[i]);
+		kvm->view_groups[i] = &groups[i];
+	}
+	qsort(kvm->view_groups, nr_groups, sizeof(*kvm->view_groups), cmp_groups);
+	v->groups = kvm->view_groups;
+	v->nr_groups = nr_groups;
+	return v;
+}
+
+int kvm_stat_report__parse(const char *s)
+{
+	static const char *const names[] = {
+		[KVM_REPORT_VMEXIT] = "vmexit",
+		[KVM_REPORT_MMIO] = "mmio",
+		[KVM_REPORT_IOPORT] = "ioport",
+		[KVM_REPORT_MSR] = "msr",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+int kvm_stat_sort__parse(const char *s)
+{
+	static const struct {
+		const char *name;
+		enum kvm_stat_sort key;
+	} keys[] = {
+		{ "sample", KVM_SORT_SAMPLE }, { "time", KVM_SORT_TIME },
+		{ "total", KVM_SORT_TOTAL },   { "total_t", KVM_SORT_TOTAL },
+		{ "max", KVM_SORT_MAX },       { "max_t", KVM_SORT_MAX },
+		{ "min", KVM_SORT_MIN },       { "min_t", KVM_SORT_MIN },
+		{ "mean", KVM_SORT_MEAN },     { "mean_t", KVM_SORT_MEAN },
+		{ "ev_name", KVM_SORT_NAME },  { "name", KVM_SORT_NAME },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(s, keys[i].name))
+			return keys[i].key;
+	return -1;
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm-stat.h - perf kvm stat's analysis model: pair KVM tracepoints per vCPU
+ * thread into timed intervals and aggregate them per key (exit reason, MMIO
+ * address, I/O port, MSR).
+ *
+ * The model is Linux perf 6.1's (builtin-kvm.c), reproduced on purpose:
+ *  - a host thread becomes a vCPU only at its first kvm:kvm_entry (whose
+ *    vcpu_id field names it); until then all its samples are ignored;
+ *  - a *begin* (vmexit: kvm_exit; ioport: kvm_pio; msr: kvm_msr; mmio: kvm_exit
+ *    without key or kvm_mmio write) stores the start time and the row, a later
+ *    begin overwrites it; an *end* (kvm_entry; mmio read: kvm_mmio type 1)
+ *    closes the interval, which is dropped if no begin was seen, if no key is
+ *    known, or if it ends before it began;
+ *  - statistics are Welford's (count, mean, M2, min, max, summed time);
+ *  - rows are keyed by (key, info); every unknown exit code is its own row;
+ *  - sorting by sample count or mean time, ties in the order of perf's
+ *    4096-bucket event cache (key & 4095 ascending, newest row first).
+ * Deliberate differences (documented in kvmprof-stat(1)): with --vcpu the Min
+ * column holds the real minimum (perf 6.1 prints 0.00us), unknown codes show
+ * their number, more sort keys, percentiles, histograms, per-VM/per-vCPU
+ * tables, and a fallback for hosts where kvm_exit/kvm_entry never fire.
+ *
+ * Fallback (KVM_STAT_MODE_ACCESS): when no kvm:kvm_entry sample exists at all,
+ * ioport/mmio/msr rows are built from the access tracepoints themselves:
+ * every kvm_pio, kvm_msr, kvm_mmio read (type 1) and write (type 2) counts
+ * once; an access (kvm_pio, kvm_msr, kvm_mmio type 0 or 2) is *timed* only when
+ * the same thread's very next KVM tracepoint is kvm:kvm_userspace_exit, and
+ * the time is the in-kernel part of the exit to the VMM (access -> return of
+ * KVM_RUN).  Accesses handled in the kernel are counted but not timed.
+ *
+ * Ownership: struct kvm_stat owns its rows, groups and per-thread records;
+ * kvm_stat__delete() frees all.  Views returned by kvm_stat__view() point into
+ * the kvm_stat and live until it is deleted.
+ */
+#ifndef KP_ANALYSIS_KVM_STAT_H
+#define KP_ANALYSIS_KVM_STAT_H
+
+#include "analysis/kvm-exit-reasons.h"
+#include "util/types.h"
+
+struct evlist;
+struct evsel;
+struct perf_sample;
+
+enum kvm_stat_report {
+	KVM_REPORT_VMEXIT,
+	KVM_REPORT_MMIO,
+	KVM_REPORT_IOPORT,
+	KVM_REPORT_MSR,
+};
+
+enum kvm_stat_sort {
+	KVM_SORT_SAMPLE, /* count, descending (perf's default) */
+	KVM_SORT_TIME, /* mean time, descending (perf 6.1's "time") */
+	KVM_SORT_TOTAL, /* total time, descending (perf 6.5+'s "time") */
+	KVM_SORT_MAX,
+	KVM_SORT_MIN,
+	KVM_SORT_MEAN,
+	KVM_SORT_NAME, /* display name, ascending strcmp() */
+};
+
+/* the tracepoints the analysis understands */
+enum kvm_tp_kind {
+	KVM_TP_NONE, /* not a KVM tracepoint: ignored */
+	KVM_TP_ENTRY,
+	KVM_TP_EXIT,
+	KVM_TP_MMIO,
+	KVM_TP_PIO,
+	KVM_TP_MSR,
+	KVM_TP_USERSPACE_EXIT,
+	KVM_TP_OTHER, /* any other kvm:* tracepoint */
+	KVM_TP_NR,
+};
+
+/* KVM_TRACE_MMIO_* */
+#define KVM_MMIO_UNSATISFIED_READ 0
+#define KVM_MMIO_READ 1
+#define KVM_MMIO_WRITE 2
+
+/**
+ * struct kvm_stat_event - one decoded tracepoint sample.
+ * @a/@b by kind: ENTRY vcpu_id/-; EXIT exit_reason/-; MMIO type/gpa;
+ * PIO rw/port; MSR write/ecx.
+ */
+struct kvm_stat_event {
+	enum kvm_tp_kind kind;
+	u32 pid, tid;
+	u64 time;
+	u64 a, b;
+};
+
+#define KVM_STAT_HIST_BUCKETS 64
+
+struct kvm_stats {
+	u64 n;
+	double mean, m2; /* Welford, in double exactly as perf's struct stats */
+	u64 min, max;
+	u64 time; /* sum of durations, ns */
+	u64 hist[KVM_STAT_HIST_BUCKETS]; /* [b] = durations with floor(log2(ns)) == b; 0,1 -> 0 */
+	u64 *durs; /* every duration, only with opts.percentiles */
+	size_t nr_durs, alloc_durs;
+	bool durs_sorted;
+};
+
+struct kvm_stat_row {
+	u64 key;
+	int info;
+	u32 seq; /* creation order */
+	u64 count; /* Samples: == stats.n, except in access mode (untimed accesses count) */
+	struct kvm_stats stats;
+	char *name; /* display name, filled by kvm_stat__view() */
+	bool known; /* the name came from a table (vmexit) */
+};
+
+/* one table: the whole file, one VM, or one vCPU */
+struct kvm_stat_table {
+	s64 pid; /* -1: all */
+	s64 vcpu; /* -1: all; in access mode the thread id (see tid_is_vcpu) */
+	struct kvm_stat_row *rows;
+	u32 nr_rows, alloc_rows;
+	u32 *hash; /* row index + 1, open addressing */
+	u32 hash_size;
+	u64 total_count, total_time;
+	struct kvm_stat_row **sorted; /* view: visible rows in sort order */
+	u32 nr_sorted;
+};
+
+struct kvm_stat_opts {
+	enum kvm_stat_report report;
+	enum kvm_stat_sort sort;
+	int vcpu; /* -1 = all */
+	const u32 *pids; /* -p filter; NULL/0 = all */
+	int nr_pids;
+	bool percentiles;
+	bool per_vm;
+	bool per_vcpu;
+	const struct exit_reason_table *reasons; /* vmexit names; NULL -> numbers */
+};
+
+enum kvm_stat_mode {
+	KVM_STAT_MODE_PAIRED, /* perf's model */
+	KVM_STAT_MODE_ACCESS, /* fallback, no kvm_entry in the data */
+};
+
+struct kvm_stat;
+
+/** kvm_stat__new - an empty analysis with @opts (copied; pids array borrowed). */
+struct kvm_stat *kvm_stat__new(const struct kvm_stat_opts *opts);
+/** kvm_stat__delete - free everything; NULL is fine. */
+void kvm_stat__delete(struct kvm_stat *kvm);
+
+/** kvm_tp_kind__from_name - "kvm:kvm_exit" -> KVM_TP_EXIT, ...; KVM_TP_NONE if not kvm:*. */
+enum kvm_tp_kind kvm_tp_kind__from_name(const char *name);
+/** kvm_tp_kind__name - "kvm:kvm_exit" etc. */
+const char *kvm_tp_kind__name(enum kvm_tp_kind kind);
+
+/**
+ * kvm_stat__setup_evlist - map each tracepoint event of @evlist to its kind and
+ * resolve the fields the analysis reads from its format (no offsets are
+ * assumed).  Fails with KP_ERR_MISSING_FIELD naming event and field when a
+ * recorded KVM tracepoint lacks a field the report needs.  @path is for messages.
+ */
+int kvm_stat__setup_evlist(struct kvm_stat *kvm, const struct evlist *evlist, const char *path);
+
+/**
+ * kvm_stat__sample - decode one sample of @evsel (set up before) and feed it
+ * to kvm_stat__event().  Fails (KP_ERR_MISSING_FIELD/BAD_SAMPLE) on raw data
+ * too short for a field.
+ */
+int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
+		     const struct perf_sample *sample);
+
+/** kvm_stat__event - the model: process one decoded event, in time order. */
+void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev);
+
+/** kvm_stat__comm - remember the command name of @pid (for per-VM labels). */
+void kvm_stat__comm(struct kvm_stat *kvm, u32 pid, const char *comm);
+/** kvm_stat__comm_of - the name recorded for @pid, or NULL. */
+const char *kvm_stat__comm_of(const struct kvm_stat *kvm, u32 pid);
+
+/** struct kvm_stat_view - the result, sorted, for the ui layer */
+struct kvm_stat_view {
+	enum kvm_stat_report report;
+	enum kvm_stat_mode mode;
+	const char *title; /* "VM-EXIT", "MMIO Access", "IO Port Access", "MSR Access" */
+	int vcpu;
+	struct kvm_stat_table *all;
+	struct kvm_stat_table **groups; /* per-VM then per-vCPU tables, sorted by pid, vcpu */
+	u32 nr_groups;
+	bool percentiles;
+	u64 nr_tp[KVM_TP_NR]; /* samples seen per tracepoint kind (after -p) */
+	u64 nr_unknown_rows; /* rows whose exit code no table knows */
+	const struct exit_reason_table *reasons;
+};
+
+/**
+ * kvm_stat__view - finish: choose the mode, decode names, sort every table.
+ * May be called once.
+ */
+const struct kvm_stat_view *kvm_stat__view(struct kvm_stat *kvm);
+
+/** kvm_stats__stddev_pct - perf's relative stddev of the mean, in percent. */
+double kvm_stats__stddev_pct(const struct kvm_stats *st);
+/** kvm_stats__percentile - nearest-rank percentile @p (0..100] in ns; needs durations. */
+u64 kvm_stats__percentile(struct kvm_stats *st, double p);
+/** kvm_stats__update - add one duration (exported for tests). */
+void kvm_stats__update(struct kvm_stats *st, u64 ns, bool keep);
+/** kvm_stats__init - empty statistics (min = UINT64_MAX as perf's init_stats). */
+void kvm_stats__init(struct kvm_stats *st);
+
+/** kvm_stat_report__parse - "vmexit"|"mmio"|"ioport"|"msr"; -1 if unknown. */
+int kvm_stat_report__parse(const char *s);
+/** kvm_stat_sort__parse - sort key name (perf 6.1 and 6.12 spellings); -1 if unknown. */
+int kvm_stat_sort__parse(const char *s);
+
+#endif

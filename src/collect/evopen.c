@@ -142,6 +142,25 @@ int kp_event_open(const struct kp_attr *attr, pid_t pid, int cpu, int group_fd,
 	return ret;
 }
 
+bool kp_event_have_hw_pmu(void)
+{
+	struct kp_attr a = { .type = PERF_TYPE_HARDWARE, .size = KP_ATTR_SIZE_VER7,
+			     .config = PERF_COUNT_HW_CPU_CYCLES };
+	int fd;
+
+	if (kp_event_dryrun())
+		return !access("/sys/bus/event_source/devices/cpu", F_OK) ||
+		       !access("/sys/bus/event_source/devices/cpu_core", F_OK);
+	kp_attr_set_flag(&a, KP_ATTR_DISABLED);
+	kp_attr_set_flag(&a, KP_ATTR_EXCLUDE_KERNEL);
+	kp_attr_set_flag(&a, KP_ATTR_EXCLUDE_HV);
+	fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static u64 fake_id;
 
 int kp_event_ioctl(int fd, unsigned long request, unsigned long arg)

@@ -59,6 +59,13 @@ int kp_event_ioctl(int fd, unsigned long request, unsigned long arg);
 /** kp_event_id - the sample id the kernel gave event @fd (PERF_EVENT_IOC_ID). */
 int kp_event_id(int fd, u64 *id);
 
+/**
+ * kp_event_have_hw_pmu - true if a hardware cycles event can be opened here
+ * (a probe on the calling thread, user mode only; not logged).  In dry-run
+ * mode: true if sysfs lists a core PMU (event_source/devices/cpu*).
+ */
+bool kp_event_have_hw_pmu(void);
+
 /** kp_event_dryrun - true when KVMPROF_ATTR_DRYRUN=1 (no kernel calls). */
 bool kp_event_dryrun(void);
 

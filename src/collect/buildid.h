@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * buildid.h - read GNU build-ids for the BUILD_ID feature of a recording.
+ *
+ * Sources: an ELF file's SHT_NOTE sections / PT_NOTE segments (user DSOs,
+ * vmlinux), or a raw note stream such as /sys/kernel/notes (the running
+ * kernel) and /sys/module/NAME/notes/.note.gnu.build-id.  Only the first
+ * NT_GNU_BUILD_ID note with name "GNU" counts.  Ids are at most 20 bytes.
+ */
+#ifndef KP_COLLECT_BUILDID_H
+#define KP_COLLECT_BUILDID_H
+
+#include "util/types.h"
+
+#define KP_BUILD_ID_MAX 20
+
+/**
+ * kp_buildid__from_notes - parse a raw ELF note stream of @len bytes.
+ * Returns the id size (> 0), or 0 if there is no GNU build-id note.
+ */
+int kp_buildid__from_notes(const void *notes, size_t len, u8 *id);
+
+/** kp_buildid__read_notes_file - kp_buildid__from_notes() on a file's contents. */
+int kp_buildid__read_notes_file(const char *path, u8 *id);
+
+/**
+ * kp_buildid__read_elf - the build-id of ELF file @path.  Returns the size,
+ * 0 if the file has none, or -errno / KP_ERR_BAD_ELF.
+ */
+int kp_buildid__read_elf(const char *path, u8 *id);
+
+/** kp_buildid__hex - @id as lowercase hex into @buf (2 * size + 1 bytes). */
+void kp_buildid__hex(const u8 *id, int size, char *buf);
+
+#endif

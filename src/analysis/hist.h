@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hist.h - histograms of samples keyed by sort keys (perf's struct hists).
+ *
+ * A struct hists collects the samples of one event.  Every sample becomes a
+ * struct hist_entry key (thread, comm, DSO, symbol, address, cpu, level),
+ * which is merged with the entry that compares equal on the active sort keys
+ * (see sort.h), exactly as perf merges entries with its per-key comparators.
+ * Entries live in a hash table keyed by those sort keys and are allocated
+ * from slabs: adding a sample allocates nothing unless the key is new.
+ *
+ * hists__output_resort() computes the totals, the column widths and the
+ * output order once at the end (perf's order: period descending, then each
+ * key's sort function, then the extra output columns, then the key order).
+ *
+ * The layer below (machine) is reached only through the caller: the entry
+ * stores borrowed pointers (thread, symbol) and strings (DSO name) that must
+ * stay valid until hists__exit(); comm strings are copied (interned) here
+ * because a thread's comm changes while samples are added.
+ *
+ * Children mode (perf's --children, the default on files with callchains):
+ * hists__add_sample() adds the self entry, then hists__add_callchain_entry()
+ * once per resolved callchain address; entries seen earlier in the same
+ * sample are skipped, as perf does.
+ */
+#ifndef KP_ANALYSIS_HIST_H
+#define KP_ANALYSIS_HIST_H
+
+#include "util/util.h"
+#include "analysis/sort.h"
+
+struct symbol;
+
+struct he_stat {
+	u64 period;
+	u64 period_sys;
+	u64 period_us;
+	u64 period_guest_sys;
+	u64 period_guest_us;
+	u64 nr_events;
+};
+
+struct hist_entry {
+	struct hist_entry *next; /* hash chain */
+	u64 hash;
+	/* the key (only the fields of active sort keys are compared) */
+	const void *thread; /* borrowed, opaque here */
+	s32 tid;
+	s32 cpu;
+	const char *comm; /* interned by the hists */
+	const char *dso_name; /* short DSO name, NULL when there is no map */
+	const struct symbol *sym; /* NULL: unresolved */
+	u64 ip; /* map-relative address (self) or raw address (callchain) */
+	char level; /* 'k' '.' 'g' 'u' 'H' */
+	bool filtered; /* counted in the totals, never shown */
+	/* accumulated */
+	struct he_stat stat; /* self */
+	struct he_stat stat_acc; /* self + callees (children mode) */
+};
+
+/* what the caller knows about one sample (or one callchain address) */
+struct hist_key {
+	const void *thread;
+	s32 tid;
+	s32 cpu;
+	const char *comm;
+	const char *dso_name;
+	const struct symbol *sym;
+	u64 ip;
+	char level;
+	bool filtered;
+};
+
+struct hists_stats {
+	u64 nr_samples; /* every sample, filtered ones included */
+	u64 nr_non_filtered_samples;
+	u64 total_period; /* percent base (perf's default, filtered included) */
+	u64 total_non_filtered_period;
+};
+
+/* the widths of the sort-key columns, as perf's hists__calc_col_len() */
+enum hist_column {
+	HISTC_COMM,
+	HISTC_THREAD,
+	HISTC_DSO,
+	HISTC_SYMBOL,
+	HISTC_CPU,
+	HISTC_NR_COLS,
+};
+
+struct hist_slab;
+struct intern_str;
+
+struct hists {
+	struct sort_list sort;
+	bool cumulate; /* children mode */
+	/* output columns perf appends to the sort order (set before the resort) */
+	bool sort_cpu_util; /* sys, usr */
+	bool sort_guest_util; /* guest sys, guest usr */
+	bool sort_nr_samples; /* Samples */
+	/* hash table of entries */
+	struct hist_entry **table;
+	size_t table_size; /* power of two */
+	size_t nr_entries;
+	struct hist_slab *slabs;
+	/* interned comm strings */
+	struct intern_str **comm_table;
+	size_t comm_table_size;
+	size_t nr_comms;
+	/* the current sample's entries (children mode de-duplication) */
+	struct hist_entry **he_cache;
+	size_t nr_he_cache;
+	size_t alloc_he_cache;
+	/* result of hists__output_resort() */
+	struct hist_entry **sorted; /* every entry, filtered ones too, in output order */
+	size_t nr_sorted;
+	struct hists_stats stats;
+	u16 col_len[HISTC_NR_COLS];
+	/* the thread's comm at output time (perf sizes columns and prints pid cells with it) */
+	const char *(*thread_comm)(const void *thread);
+};
+
+/**
+ * hists__init - empty histogram with sort keys @sort (copied), children mode
+ * if @cumulate; @thread_comm returns a thread's current comm (may be NULL:
+ * then the entry's comm is used).
+ */
+void hists__init(struct hists *hists, const struct sort_list *sort, bool cumulate,
+		 const char *(*thread_comm)(const void *thread));
+
+/** hists__exit - free every entry and interned string. */
+void hists__exit(struct hists *hists);
+
+/**
+ * hists__intern_comm - the hists' own copy of @comm (equal strings share one
+ * copy, so comms compare by pointer).  Valid until hists__exit().
+ */
+const char *hists__intern_comm(struct hists *hists, const char *comm);
+
+/**
+ * hists__add_sample - account one sample: find or create the entry for @key
+ * and add @period in @cpumode (PERF_RECORD_MISC_*).  Starts a new sample for
+ * the children de-duplication.  Returns the entry.
+ */
+struct hist_entry *hists__add_sample(struct hists *hists, const struct hist_key *key, u64 period,
+				     u8 cpumode);
+
+/**
+ * hists__add_callchain_entry - children mode: add @period to the accumulated
+ * stat of @key's entry, unless an equal entry was already seen in this sample.
+ */
+void hists__add_callchain_entry(struct hists *hists, const struct hist_key *key, u64 period,
+				u8 cpumode);
+
+/**
+ * hists__output_resort - compute totals and column widths (from entries that
+ * are not filtered) and sort every entry into output order.
+ */
+void hists__output_resort(struct hists *hists);
+
+/**
+ * hists__percent - @period as a percentage of the hists' total period
+ * (0 when the total is 0).
+ */
+double hists__percent(const struct hists *hists, u64 period);
+
+/**
+ * hists__col_len - width of a sort-key column after hists__output_resort().
+ */
+static inline unsigned int hists__col_len(const struct hists *hists, enum hist_column col)
+{
+	return hists->col_len[col];
+}
+
+#endif

@@ -148,7 +148,7 @@ u64 kvm_stats__percentile(struct kvm_stats *st, double p)
 		st->durs_sorted = true;
 	}
 	/* nearest rank: the smallest value with at least p% of values <= it */
-	rank = (size_t)ceil(p / 100.0 * (double)st->nr_durs);
+	rank = (size_t)ceil(p / 100.0 * (double)st->nr_durs - 1e-9);
 	if (rank < 1)
 		rank = 1;
 	if (rank > st->nr_durs)
@@ -399,9 +399,9 @@ int kvm_stat__setup_evlist(struct kvm_stat *kvm, const struct evlist *evlist, co
 
 		if (evsel->attr.type != PERF_TYPE_TRACEPOINT)
 			continue;
-		kind = kvm_tp_kind__from_name(evsel__name(evsel));
+		kind = kvm_tp_kind__from_name(evsel->name);
 		info->kind = kind;
-		info->name = evsel__name(evsel);
+		info->name = evsel->name;
 		if (kind == KVM_TP_NONE)
 			continue;
 		for (int f = 0; f < 2; f++) {
@@ -584,13 +584,15 @@ static void account(struct kvm_stat *kvm, struct kvm_stat_table *all,
 	for (int g = 0; g < 2; g++) {
 		struct kvm_stat_table *t;
 		struct kvm_stat_row *grow;
+		u32 idx;
 
 		if (g == 0 && !kvm->opts.per_vm)
 			continue;
 		if (g == 1 && !kvm->opts.per_vcpu)
 			continue;
 		t = groups__findnew(groups, nr_groups, alloc_groups, rec->pid, g ? vcpu : -1);
-		grow = &t->rows[table__findnew(t, key, info, &kvm->seq)];
+		idx = table__findnew(t, key, info, &kvm->seq); /* may move t->rows */
+		grow = &t->rows[idx];
 		grow->count++;
 		t->total_count++;
 		if (timed) {
@@ -640,10 +642,12 @@ static void access_model(struct kvm_stat *kvm, struct vcpu_rec *rec,
 			for (u32 g = 0; g < kvm->nr_fb_groups; g++) {
 				struct kvm_stat_table *t = &kvm->fb_groups[g];
 				struct kvm_stat_row *gr;
+				u32 idx;
 
 				if (t->pid != rec->pid || (t->vcpu != -1 && t->vcpu != rec->tid))
 					continue;
-				gr = &t->rows[table__findnew(t, r->key, r->info, &kvm->seq)];
+				idx = table__findnew(t, r->key, r->info, &kvm->seq);
+				gr = &t->rows[idx];
 				kvm_stats__update(&gr->stats, diff, kvm->opts.percentiles);
 				t->total_time += diff;
 			}

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report.c - kvmprof report: perf report's stdio histogram of a perf.data file.
+ *
+ * Reads the file through the data layer, applies the records to machines
+ * (host, guests) in time order, resolves every sample and adds it to the
+ * histogram of its event; prints one table per event as perf 6.1's
+ * `perf report --stdio` (or `perf kvm [--host] report --stdio`) does.
+ *
+ * Host/guest filtering follows perf kvm: without --host only guest samples
+ * are shown, with --host both (unless --no-guest); filtered samples still
+ * count in the percentages.  Children mode (perf's default on files with
+ * callchains) is supported; callchain graphs are not printed (as -g none).
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/builtin.h"
+#include "data/reader.h"
+#include "machine/machine.h"
+#include "analysis/hist.h"
+#include "analysis/sort.h"
+#include "ui/stdio/hist.h"
+#if __has_include("ui/header.h")
+#include "ui/header.h"
+#define KP_HAVE_HEADER_FPRINTF 1
+#endif
+
+#define REPORT_MAX_STACK 127
+
+static const char *const report_usage[] = {
+	"kvmprof [GLOBAL OPTIONS] report [-i FILE] [--stdio] [-n] [-s KEYS] [--percent-limit N]",
+	"        [-g none] [--children | --no-children] [--showcpuutilization] [--kallsyms FILE]",
+	"        [--header | --header-only] [-q]",
+	NULL,
+};
+
+struct report {
+	struct perf_tool tool;
+	struct machines machines;
+	struct symbol_conf conf;
+	struct perf_data *data;
+	struct sort_list sort;
+	struct hists **hists; /* per evsel idx, created on the first sample */
+	int nr_hists;
+	bool cumulate;
+	int max_stack;
+};
+
+static const char *report_thread_comm(const void *thread)
+{
+	return thread__comm_str(thread);
+}
+
+static struct hists *report__hists(struct report *rep, struct evsel *evsel)
+{
+	int idx = evsel->idx;
+
+	if (idx < 0 || idx >= rep->nr_hists)
+		return NULL;
+	if (!rep->hists[idx]) {
+		rep->hists[idx] = xmalloc(sizeof(struct hists));
+		hists__init(rep->hists[idx], &rep->sort, rep->cumulate, report_thread_comm);
+	}
+	return rep->hists[idx];
+}
+
+/* perf drops a whole chain that holds a context marker it does not know (guest ones) */
+static bool callchain__usable(const struct ip_callchain *chain)
+{
+	for (u64 i = 0; i < chain->nr; i++) {
+		u64 ip = chain->ips[i];
+
+		if (ip < KP_CONTEXT_MAX)
+			continue;
+		if (ip != KP_CONTEXT_HV && ip != KP_CONTEXT_KERNEL && ip != KP_CONTEXT_USER)
+			return false;
+	}
+	return true;
+}
+
+static void report__add_callchain(struct report *rep, struct hists *hists,
+				  const struct perf_sample *sample, const struct addr_location *al)
+{
+	const struct ip_callchain *chain = sample->callchain;
+	u8 cpumode = sample->cpumode;
+	int nr_entries = 0;
+
+	if (!callchain__usable(chain))
+		return;
+	for (u64 i = 0; i < chain->nr && nr_entries < rep->max_stack; i++) {
+		u64 ip = chain->ips[i];
+		struct addr_location cal;
+		struct hist_key key;
+
+		if (ip >= KP_CONTEXT_MAX) {
+			if (ip == KP_CONTEXT_HV)
+				cpumode = PERF_RECORD_MISC_HYPERVISOR;
+			else if (ip == KP_CONTEXT_KERNEL)
+				cpumode = PERF_RECORD_MISC_KERNEL;
+			else
+				cpumode = PERF_RECORD_MISC_USER;
+			continue;
+		}
+		nr_entries++;
+		memset(&cal, 0, sizeof(cal));
+		machines__resolve_ip(&rep->machines, al->machine, al->thread, cpumode, ip, &cal);
+		key = (struct hist_key){
+			.thread = al->thread,
+			.tid = al->thread ? thread__tid(al->thread) : (s32)sample->tid,
+			.cpu = (s32)sample->cpu,
+			.comm = al->thread ? thread__comm_str(al->thread) : "",
+			.dso_name = cal.dso ? dso__name(cal.dso) : NULL,
+			.sym = cal.sym,
+			/* perf keys callchain entries by the raw address */
+			.ip = ip,
+			/* ... and an entry with neither map nor symbol keeps the sample's level */
+			.level = (cal.map || cal.sym) ? cal.level : al->level,
+			.filtered = al->filtered != AL_FILTER_NONE,
+		};
+		hists__add_callchain_entry(hists, &key, sample->period, cal.cpumode);
+	}
+}
+
+static int report__sample(struct perf_tool *tool, union perf_event *event,
+			  struct perf_sample *sample, struct evsel *evsel)
+{
+	struct report *rep = (struct report *)tool;
+	struct hists *hists = report__hists(rep, evsel);
+	struct addr_location al;
+	struct hist_key key;
+
+	if (!hists)
+		return 0;
+	memset(&al, 0, sizeof(al));
+	machines__resolve(&rep->machines, sample, &al);
+	key = (struct hist_key){
+		.thread = al.thread,
+		.tid = al.thread ? thread__tid(al.thread) : (s32)sample->tid,
+		.cpu = (s32)sample->cpu,
+		.comm = al.thread ? thread__comm_str(al.thread) : "",
+		.dso_name = al.dso ? dso__name(al.dso) : NULL,
+		.sym = al.sym,
+		.ip = al.addr,
+		.level = al.level,
+		.filtered = al.filtered != AL_FILTER_NONE,
+	};
+	hists__add_sample(hists, &key, sample->period, al.cpumode);
+	if (rep->cumulate && sample->callchain)
+		report__add_callchain(rep, hists, sample, &al);
+	return 0;
+}
+
+static int report__machine_event(struct perf_tool *tool, union perf_event *event,
+				 struct perf_sample *sample)
+{
+	struct report *rep = (struct report *)tool;
+
+	return machines__process_event(&rep->machines, event, sample);
+}
+
+static int report__build_id(struct perf_tool *tool, union perf_event *event)
+{
+	struct report *rep = (struct report *)tool;
+
+	return machines__process_event(&rep->machines, event, NULL);
+}
+
+static const char *const report_tips[] = {
+	"Tip: kvmprof report -n shows the number of samples of each row",
+	"Tip: kvmprof --host report shows host and guest samples side by side",
+	"Tip: kvmprof report --showcpuutilization splits each row by CPU mode",
+	"Tip: kvmprof report --sort pid groups the samples by thread",
+};
+
+static void report__print(struct report *rep, const struct hists_fprintf_opts *opts, bool quiet,
+			  bool header)
+{
+	struct evlist *evlist = &rep->data->evlist;
+	u64 total_samples = 0;
+
+	if (!quiet) {
+#ifdef KP_HAVE_HEADER_FPRINTF
+		if (header)
+			perf_header__fprintf(rep->data, stdout, false);
+		else
+#endif
+			fputs("# To display the perf.data header info, please use "
+			      "--header/--header-only options.\n#\n",
+			      stdout);
+		printf("#\n# Total Lost Samples: %llu\n#\n",
+		       (unsigned long long)rep->data->stats.total_lost_samples);
+	}
+	for (int i = 0; i < evlist->nr && i < rep->nr_hists; i++) {
+		struct hists *hists = rep->hists[i];
+
+		if (!hists || !hists->stats.nr_samples)
+			continue;
+		total_samples += hists->stats.nr_samples;
+		hists->sort_cpu_util = opts->show_cpu_util;
+		hists->sort_guest_util = opts->show_guest_util;
+		hists->sort_nr_samples = opts->show_nr_samples;
+		hists__output_resort(hists);
+		if (!quiet)
+			hists__fprintf_nr_sample_events(hists, evsel__name(evlist->entries[i]), stdout);
+		hists__fprintf(hists, opts, stdout);
+		fputs("\n\n", stdout);
+	}
+	if (!quiet)
+		printf("#\n# (%s)\n#\n", report_tips[total_samples % ARRAY_SIZE(report_tips)]);
+}
+
+static bool evlist__all_tracepoints(const struct evlist *evlist)
+{
+	if (!evlist->nr)
+		return false;
+	for (int i = 0; i < evlist->nr; i++)
+		if (evlist->entries[i]->attr.type != PERF_TYPE_TRACEPOINT)
+			return false;
+	return true;
+}
+
+static bool evlist__has_callchain(const struct evlist *evlist)
+{
+	for (int i = 0; i < evlist->nr; i++)
+		if (evlist->entries[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN)
+			return true;
+	return false;
+}
+
+enum {
+	OPT_STDIO = 256,
+	OPT_TUI,
+	OPT_PERCENT_LIMIT,
+	OPT_CHILDREN,
+	OPT_NO_CHILDREN,
+	OPT_SHOWCPUUTIL,
+	OPT_KALLSYMS,
+	OPT_HEADER,
+	OPT_HEADER_ONLY,
+	OPT_MAX_STACK,
+};
+
+static const struct option report_opts[] = {
+	{ "input", required_argument, NULL, 'i' },
+	{ "stdio", no_argument, NULL, OPT_STDIO },
+	{ "tui", no_argument, NULL, OPT_TUI },
+	{ "show-nr-samples", no_argument, NULL, 'n' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "percent-limit", required_argument, NULL, OPT_PERCENT_LIMIT },
+	{ "call-graph", required_argument, NULL, 'g' },
+	{ "children", no_argument, NULL, OPT_CHILDREN },
+	{ "no-children", no_argument, NULL, OPT_NO_CHILDREN },
+	{ "showcpuutilization", no_argument, NULL, OPT_SHOWCPUUTIL },
+	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+	{ "header", no_argument, NULL, OPT_HEADER },
+	{ "header-only", no_argument, NULL, OPT_HEADER_ONLY },
+	{ "max-stack", required_argument, NULL, OPT_MAX_STACK },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void report_help(FILE *fp)
+{
+	kp_print_usage(fp, report_usage);
+	fputs("\nShow where the samples of a perf.data file went, as perf report --stdio.\n\n"
+	      "    -i, --input FILE        file to read (default: perf kvm's name for the mode)\n"
+	      "        --stdio             text output (the only one for now)\n"
+	      "    -n, --show-nr-samples   add a Samples column\n"
+	      "    -s, --sort KEYS         comma-separated keys: comm, pid, dso, sym, cpu\n"
+	      "        --percent-limit N   hide rows below N percent\n"
+	      "    -g, --call-graph none   callchain display (graphs are not printed yet)\n"
+	      "        --[no-]children     accumulate callees into callers (default with -g files)\n"
+	      "        --showcpuutilization  sys/usr (and guest sys/usr) columns\n"
+	      "        --kallsyms FILE     host kernel symbols from this copy of /proc/kallsyms\n"
+	      "        --max-stack N       callchain depth used for children (default 127)\n"
+	      "        --header            print the file header first\n"
+	      "        --header-only       print only the file header\n"
+	      "    -q, --quiet             no comment lines, rows only\n",
+	      fp);
+}
+
+static int parse_percent(const char *s, float *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s)
+		return -1;
+	if (*end == '%')
+		end++;
+	if (*end || v < 0 || v > 100)
+		return -1;
+	*out = (float)v;
+	return 0;
+}
+
+int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
+{
+	struct report rep = { .max_stack = REPORT_MAX_STACK };
+	struct hists_fprintf_opts opts = { .show_header = true };
+	const char *input = NULL, *sort_str = NULL, *kallsyms = NULL;
+	bool quiet = false, header = false, header_only = false;
+	int children = -1; /* -1: perf's default (on when the file has callchains) */
+	int c, err, status = KP_EXIT_OK;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+i:ns:g:qvh", report_opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			input = optarg;
+			break;
+		case OPT_STDIO:
+			break;
+		case OPT_TUI:
+			return kp_usage_error(report_usage, "--tui is not available yet; use --stdio");
+		case 'n':
+			opts.show_nr_samples = true;
+			break;
+		case 's':
+			sort_str = optarg;
+			break;
+		case OPT_PERCENT_LIMIT:
+			if (parse_percent(optarg, &opts.min_percent))
+				return kp_usage_error(report_usage,
+						      "--percent-limit wants a number 0..100, not '%s'",
+						      optarg);
+			break;
+		case 'g':
+			/* graphs are not printed yet: every mode prints like "none" */
+			break;
+		case OPT_CHILDREN:
+			children = 1;
+			break;
+		case OPT_NO_CHILDREN:
+			children = 0;
+			break;
+		case OPT_SHOWCPUUTIL:
+			opts.show_cpu_util = true;
+			break;
+		case OPT_KALLSYMS:
+			kallsyms = optarg;
+			break;
+		case OPT_HEADER:
+			header = true;
+			break;
+		case OPT_HEADER_ONLY:
+			header_only = true;
+			break;
+		case OPT_MAX_STACK: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || v < 0 || v > INT_MAX)
+				return kp_usage_error(report_usage,
+						      "--max-stack wants a number, not '%s'", optarg);
+			rep.max_stack = (int)v;
+			break;
+		}
+		case 'q':
+			quiet = true;
+			break;
+		case 'v':
+			ctx->verbose++;
+			kp_verbose = ctx->verbose;
+			break;
+		case 'h':
+			report_help(stdout);
+			return KP_EXIT_OK;
+		case ':':
+			return kp_usage_error(report_usage, "option '%s' needs a value",
+					      argv[optind - 1]);
+		default:
+			return kp_usage_error(report_usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return kp_usage_error(report_usage, "unexpected argument '%s'", argv[optind]);
+	if (sort_str) {
+		err = sort_list__parse(&rep.sort, sort_str);
+		if (err)
+			return kp_usage_error(report_usage, "%s", kp_errmsg(err));
+	}
+	if (!input)
+		input = kp_ctx__file_name(ctx);
+
+	err = perf_data__open(&rep.data, input);
+	if (err)
+		return kp_fail(err);
+
+	if (header_only) {
+#ifdef KP_HAVE_HEADER_FPRINTF
+		perf_header__fprintf(rep.data, stdout, false);
+#else
+		fputs("error: --header-only is not available in this build\n", stderr);
+		status = KP_EXIT_FAILURE;
+#endif
+		perf_data__delete(rep.data);
+		return status;
+	}
+
+	if (!sort_str) {
+		if (evlist__all_tracepoints(&rep.data->evlist)) {
+			fprintf(stderr, "error: '%s' holds only tracepoint events; perf's 'trace' "
+					"sort key is not supported: use --sort (e.g. --sort comm,sym), "
+					"or 'kvmprof stat report' for kvm events\n",
+				input);
+			perf_data__delete(rep.data);
+			return KP_EXIT_FAILURE;
+		}
+		sort_list__parse(&rep.sort, SORT_DEFAULT_ORDER);
+	}
+	rep.cumulate = children != 0 && evlist__has_callchain(&rep.data->evlist);
+	opts.show_header = !quiet;
+	opts.show_guest_util = ctx->guest;
+
+	rep.conf = (struct symbol_conf){
+		.host = ctx->host,
+		.guest = ctx->guest,
+		.guestmount = ctx->guestmount,
+		.guestkallsyms = ctx->guestkallsyms,
+		.guestmodules = ctx->guestmodules,
+		.guestvmlinux = ctx->guestvmlinux,
+		.kallsyms = kallsyms,
+		.symfs = "",
+	};
+	err = machines__init(&rep.machines, &rep.conf);
+	if (err) {
+		perf_data__delete(rep.data);
+		return kp_fail(err);
+	}
+	if (rep.data->header.nr_build_ids)
+		machines__set_build_ids(&rep.machines, rep.data->header.build_ids,
+					rep.data->header.nr_build_ids);
+
+	rep.nr_hists = rep.data->evlist.nr;
+	rep.hists = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.hists));
+	rep.tool = (struct perf_tool){
+		.sample = report__sample,
+		.mmap = report__machine_event,
+		.mmap2 = report__machine_event,
+		.comm = report__machine_event,
+		.fork = report__machine_event,
+		.exit = report__machine_event,
+		.ksymbol = report__machine_event,
+		.build_id = report__build_id,
+		.ordered_events = true,
+	};
+	err = perf_data__process(rep.data, &rep.tool);
+	if (err) {
+		status = kp_fail(err);
+		goto out;
+	}
+	report__print(&rep, &opts, quiet, header);
+out:
+	for (int i = 0; i < rep.nr_hists; i++) {
+		if (rep.hists[i]) {
+			hists__exit(rep.hists[i]);
+			free(rep.hists[i]);
+		}
+	}
+	free(rep.hists);
+	machines__exit(&rep.machines);
+	perf_data__delete(rep.data);
+	return status;
+}

@@ -808,7 +808,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 	o->nr_vcpus = 1;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:h", longopts, NULL)) != -1) {
 		if (c >= OPT_ACT && c < OPT_ACT + DG_NR_ACT) {
 			o->nact[c - OPT_ACT] = parse_u64(optarg, act_names[c - OPT_ACT],
 							 1ULL << 40);

@@ -11,6 +11,7 @@
 #include "data/event.h"
 
 struct tep_event;
+struct perf_sample;
 
 struct evsel {
 	struct kp_attr attr;

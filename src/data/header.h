@@ -9,6 +9,7 @@
 #ifndef KP_DATA_HEADER_H
 #define KP_DATA_HEADER_H
 
+#include "data/event.h"
 #include "util/types.h"
 
 #define PERF_MAGIC2 0x32454c4946524550ULL /* "PERFILE2" read little-endian */
@@ -88,6 +89,7 @@ struct event_desc {
 	char *name;
 	u64 *ids;
 	u32 nr_ids;
+	struct kp_attr attr; /* as stored in the feature (zero-extended) */
 };
 
 struct perf_header {
@@ -121,6 +123,15 @@ struct perf_header {
 	/* TRACING_DATA: raw blob, owned (copied out of the file) */
 	void *tracing_data;
 	u64 tracing_data_size;
+	/* CLOCKID (ns resolution), CLOCK_DATA */
+	u64 clock_res_ns;
+	u32 clockid;
+	u64 clock_tod_ns, clock_clockid_ns;
+	bool has_clock_data;
+	/* GROUP_DESC: number of groups (entries are not kept) */
+	u32 nr_groups;
+	/* file mode: where the feature table starts (data.offset + data.size) */
+	u64 feat_offset;
 };
 
 #define perf_header__has_feat(h, f) (((h)->features[(f) / 64] >> ((f) % 64)) & 1)

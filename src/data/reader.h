@@ -24,6 +24,7 @@
 
 struct tep_handle;
 struct perf_tool;
+struct kp_reader;
 
 struct perf_data_stats {
 	u64 nr_events[PERF_RECORD_KP_MAX]; /* records seen per type */
@@ -45,6 +46,8 @@ struct perf_data {
 	struct evlist evlist;
 	struct tep_handle *tep; /* NULL when the file has no tracing data */
 	struct perf_data_stats stats;
+	struct kp_reader *rd; /* private reader state (queue, buffers, zstd) */
+	u64 mtime; /* file mode: st_mtime of the file, for "captured on" */
 };
 
 typedef int (*event_op)(struct perf_tool *tool, union perf_event *event,

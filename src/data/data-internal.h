@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * data-internal.h - helpers shared by the files of src/data/ only.
+ *
+ * Not part of the data layer's contract: other layers include reader.h,
+ * writer.h, evsel.h, sample.h, header.h and tracing-data.h.
+ */
+#ifndef KP_DATA_INTERNAL_H
+#define KP_DATA_INTERNAL_H
+
+#include <byteswap.h>
+
+#include "data/reader.h"
+
+/* evsel.c */
+struct evsel *evsel__new(const struct kp_attr *attr, int idx);
+void evsel__delete(struct evsel *evsel);
+void evlist__init(struct evlist *evlist);
+void evlist__exit(struct evlist *evlist);
+/* takes ownership of @evsel and adds its ids to the hash */
+void evlist__add(struct evlist *evlist, struct evsel *evsel);
+/* recompute id_pos/is_pos/sample_id_all; error if events disagree */
+int evlist__check(struct evlist *evlist, const char *path);
+void evlist__add_id(struct evlist *evlist, struct evsel *evsel, u64 id);
+u16 kp_id_hdr_size(u64 sample_type);
+
+/* header.c: decode feature @feat from @buf/@size (file endianness @swap) */
+int perf_header__read_feature(struct perf_data *data, int feat, const u8 *buf, u64 size,
+			      u64 file_off);
+/* attach tracepoint formats of data->tep to the evsels, apply EVENT_DESC names */
+int perf_data__attach_tracing(struct perf_data *data);
+void perf_data__apply_event_desc(struct perf_data *data);
+
+/* swap.c */
+void kp_attr__swap(struct kp_attr *attr, u32 size);
+/* swap record @ev in place (it is a private copy); @evsel may be NULL */
+int kp_event__swap(union perf_event *ev, const struct evlist *evlist, bool sample_id_all);
+
+static inline u16 kp_bswap16(u16 v)
+{
+	return bswap_16(v);
+}
+
+static inline u32 kp_bswap32(u32 v)
+{
+	return bswap_32(v);
+}
+
+static inline u64 kp_bswap64(u64 v)
+{
+	return bswap_64(v);
+}
+
+#endif

@@ -1,0 +1,1312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reader.c - open perf.data (file or pipe mode), check its header and deliver
+ * its records to a struct perf_tool, time-ordered the way perf does it.
+ *
+ * File mode maps the whole file read-only and hands out pointers into the
+ * mapping.  Records that cannot be used in place - foreign-endian ones (swapped
+ * into a private copy), misaligned ones, records read from a pipe and records
+ * decompressed from PERF_RECORD_COMPRESSED - live in reference-counted
+ * "chunks": big buffers that stay alive while a queued record points into
+ * them, so no record is ever malloc'ed on its own.
+ *
+ * Ordering follows perf's ordered_events: records with a timestamp are queued;
+ * at each FINISHED_ROUND everything up to the highest timestamp seen at the
+ * previous round is delivered (stable for equal times), the rest at the end.
+ * Records without a timestamp (no sample_id_all, or time 0 / ~0) are delivered
+ * at once, as are perf's own record types (>= 64).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <traceevent/event-parse.h>
+#include <zstd.h>
+
+#include "data/data-internal.h"
+#include "data/tracing-data.h"
+#include "util/util.h"
+
+#define CHUNK_SIZE (4u << 20)
+#define PIPE_CHUNK_SIZE (1u << 20)
+
+struct kp_chunk {
+	u32 refs; /* queued records pointing into this chunk */
+	bool open; /* still being filled by its producer */
+	size_t cap;
+	u64 data[]; /* u64 for 8-byte alignment of the records */
+};
+
+struct oe_entry {
+	u64 ts;
+	union perf_event *ev;
+	struct evsel *evsel;
+	struct kp_chunk *chunk;
+	u64 off; /* file/stream offset, for error messages */
+};
+
+struct kp_reader {
+	struct perf_tool *tool;
+	/* ordered events: q[0..q_sorted) is sorted, q[q_sorted..q_nr) in arrival order */
+	struct oe_entry *q;
+	size_t q_nr, q_alloc, q_sorted;
+	struct oe_entry *tmp;
+	size_t tmp_alloc;
+	u64 next_flush, max_ts, last_flush;
+	/* private copies: swapped or misaligned records */
+	struct kp_chunk *copy;
+	size_t copy_used;
+	/* pipe mode */
+	struct kp_chunk *pipe;
+	size_t pipe_pos, pipe_len;
+	u64 stream_off;
+	bool pipe_eof;
+	bool pipe_started; /* perf_data__process() has begun */
+	/* zstd */
+	ZSTD_DStream *zstd;
+	struct kp_chunk *dec;
+	size_t dec_pos, dec_len;
+	u64 data_end; /* file mode: end of the data section */
+};
+
+static struct kp_chunk *chunk_new(size_t cap)
+{
+	struct kp_chunk *c = xmalloc(sizeof(*c) + KP_ALIGN(cap, 8));
+
+	c->refs = 0;
+	c->open = true;
+	c->cap = KP_ALIGN(cap, 8);
+	return c;
+}
+
+static void chunk_close(struct kp_chunk *c)
+{
+	if (!c)
+		return;
+	c->open = false;
+	if (!c->refs)
+		free(c);
+}
+
+static void chunk_put(struct kp_chunk *c)
+{
+	if (c && !--c->refs && !c->open)
+		free(c);
+}
+
+static inline u8 *chunk_bytes(struct kp_chunk *c)
+{
+	return (u8 *)c->data;
+}
+
+static int rec_error(struct perf_data *data, int code, u64 off, const char *msg, u32 type,
+		     u32 size)
+{
+	char what[640];
+
+	/* @msg may be the current kp_error() detail, which kp_error() overwrites */
+	snprintf(what, sizeof(what), "%s", msg);
+	if (data->is_pipe)
+		return kp_error(code, "'%s': %s (%s record, size %u) at stream offset %#llx",
+				data->path, what, perf_event__name(type), size,
+				(unsigned long long)off);
+	return kp_error(code, "'%s': %s (%s record, size %u) at offset %#llx (file is %llu bytes)",
+			data->path, what, perf_event__name(type), size, (unsigned long long)off,
+			(unsigned long long)data->size);
+}
+
+/* ---------------------------------------------------------------- ordering */
+
+static inline u64 event_timestamp(const union perf_event *ev, const struct evsel *evsel)
+{
+	const u64 *a = (const u64 *)(&ev->header + 1);
+	u64 t = evsel->attr.sample_type;
+
+	if (!(t & PERF_SAMPLE_TIME))
+		return ~0ULL;
+	if (ev->header.type == PERF_RECORD_SAMPLE) {
+		int i = !!(t & PERF_SAMPLE_IDENTIFIER) + !!(t & PERF_SAMPLE_IP) +
+			!!(t & PERF_SAMPLE_TID);
+
+		if ((u32)(i + 1) * 8 > (u32)ev->header.size - 8)
+			return ~0ULL;
+		return a[i];
+	} else {
+		size_t n = (ev->header.size - sizeof(ev->header)) / 8;
+		size_t i = 1 + !!(t & PERF_SAMPLE_IDENTIFIER) + !!(t & PERF_SAMPLE_CPU) +
+			   !!(t & PERF_SAMPLE_STREAM_ID) + !!(t & PERF_SAMPLE_ID);
+
+		if (!evsel->id_hdr_size || i > n)
+			return ~0ULL;
+		return a[n - i];
+	}
+}
+
+/* stable bottom-up merge sort by timestamp */
+static void oe_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp)
+{
+	size_t i, w;
+	bool sorted = true;
+
+	for (i = 1; i < n; i++) {
+		if (a[i].ts < a[i - 1].ts) {
+			sorted = false;
+			break;
+		}
+	}
+	if (sorted)
+		return;
+	/* runs of 16 by insertion sort, then merges */
+	for (i = 0; i < n; i += 16) {
+		size_t hi = kp_min(i + 16, n);
+
+		for (size_t j = i + 1; j < hi; j++) {
+			struct oe_entry e = a[j];
+			size_t k = j;
+
+			while (k > i && a[k - 1].ts > e.ts) {
+				a[k] = a[k - 1];
+				k--;
+			}
+			a[k] = e;
+		}
+	}
+	for (w = 16; w < n; w *= 2) {
+		for (i = 0; i + w < n; i += 2 * w) {
+			size_t mid = i + w, hi = kp_min(i + 2 * w, n);
+			size_t l = i, r = mid, o = 0;
+
+			if (a[mid - 1].ts <= a[mid].ts)
+				continue;
+			while (l < mid && r < hi)
+				tmp[o++] = (a[r].ts < a[l].ts) ? a[r++] : a[l++];
+			while (l < mid)
+				tmp[o++] = a[l++];
+			/* what is left of the right run is already in place */
+			memcpy(&a[i], tmp, o * sizeof(*a));
+		}
+	}
+}
+
+static void oe_prepare(struct kp_reader *rd)
+{
+	size_t n = rd->q_nr, s = rd->q_sorted;
+
+	if (s == n)
+		return;
+	ALLOC_GROW(rd->tmp, n, rd->tmp_alloc);
+	oe_sort(rd->q + s, n - s, rd->tmp);
+	if (s && rd->q[s].ts < rd->q[s - 1].ts) {
+		size_t l = 0, r = s, o = 0;
+
+		while (l < s && r < n)
+			rd->tmp[o++] = (rd->q[r].ts < rd->q[l].ts) ? rd->q[r++] : rd->q[l++];
+		while (l < s)
+			rd->tmp[o++] = rd->q[l++];
+		memcpy(rd->q, rd->tmp, o * sizeof(*rd->q));
+	}
+	rd->q_sorted = n;
+}
+
+static int deliver(struct perf_data *data, union perf_event *ev, struct evsel *evsel, u64 off);
+
+static int oe_flush(struct perf_data *data, u64 limit)
+{
+	struct kp_reader *rd = data->rd;
+	size_t i;
+	int err = 0;
+
+	oe_prepare(rd);
+	for (i = 0; i < rd->q_nr; i++) {
+		struct oe_entry *e = &rd->q[i];
+
+		if (e->ts > limit)
+			break;
+		rd->last_flush = e->ts;
+		err = deliver(data, e->ev, e->evsel, e->off);
+		chunk_put(e->chunk);
+		if (err) {
+			i++;
+			break;
+		}
+	}
+	memmove(rd->q, rd->q + i, (rd->q_nr - i) * sizeof(*rd->q));
+	rd->q_nr -= i;
+	rd->q_sorted = rd->q_nr;
+	return err;
+}
+
+static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel *evsel,
+		     struct kp_chunk *chunk, u64 ts, u64 off)
+{
+	struct kp_reader *rd = data->rd;
+	struct oe_entry *e;
+
+	if (ts < rd->last_flush)
+		data->stats.nr_unordered++;
+	/* perf resets its maximum when the queue ran empty */
+	if (!rd->q_nr || ts >= rd->max_ts)
+		rd->max_ts = ts;
+	ALLOC_GROW(rd->q, rd->q_nr + 1, rd->q_alloc);
+	e = &rd->q[rd->q_nr++];
+	e->ts = ts;
+	e->ev = ev;
+	e->evsel = evsel;
+	e->chunk = chunk;
+	e->off = off;
+	if (chunk)
+		chunk->refs++;
+}
+
+/* ---------------------------------------------------------------- delivery */
+
+static int deliver(struct perf_data *data, union perf_event *ev, struct evsel *evsel, u64 off)
+{
+	struct perf_tool *tool = data->rd->tool;
+	struct perf_sample sample;
+	event_op op = NULL;
+	int err;
+
+	if (ev->header.type == PERF_RECORD_SAMPLE) {
+		err = perf_sample__parse(ev, evsel, &sample);
+		if (err)
+			return rec_error(data, err, off, kp_errmsg(err), ev->header.type,
+					 ev->header.size);
+		if (!tool->sample)
+			return 0;
+		return tool->sample(tool, ev, &sample, evsel);
+	}
+	switch (ev->header.type) {
+	case PERF_RECORD_MMAP:
+		op = tool->mmap;
+		break;
+	case PERF_RECORD_MMAP2:
+		op = tool->mmap2;
+		break;
+	case PERF_RECORD_COMM:
+		op = tool->comm;
+		break;
+	case PERF_RECORD_FORK:
+		op = tool->fork;
+		break;
+	case PERF_RECORD_EXIT:
+		op = tool->exit;
+		break;
+	case PERF_RECORD_LOST:
+		op = tool->lost;
+		break;
+	case PERF_RECORD_LOST_SAMPLES:
+		op = tool->lost_samples;
+		break;
+	case PERF_RECORD_THROTTLE:
+		op = tool->throttle;
+		break;
+	case PERF_RECORD_UNTHROTTLE:
+		op = tool->unthrottle;
+		break;
+	case PERF_RECORD_KSYMBOL:
+		op = tool->ksymbol;
+		break;
+	case PERF_RECORD_SWITCH:
+	case PERF_RECORD_SWITCH_CPU_WIDE:
+		op = tool->context_switch;
+		break;
+	default:
+		op = tool->other;
+		break;
+	}
+	if (!op)
+		return 0;
+	err = perf_sample__parse_id(ev, evsel, &sample);
+	if (err)
+		return rec_error(data, err, off, kp_errmsg(err), ev->header.type, ev->header.size);
+	return op(tool, ev, &sample);
+}
+
+/* fixed body bytes (after the 8-byte header) each kernel record needs; 0 = unchecked */
+static const u8 min_body[PERF_RECORD_USER_TYPE_START] = {
+	[PERF_RECORD_MMAP] = 32,	[PERF_RECORD_LOST] = 16,
+	[PERF_RECORD_COMM] = 8,		[PERF_RECORD_EXIT] = 24,
+	[PERF_RECORD_THROTTLE] = 24,	[PERF_RECORD_UNTHROTTLE] = 24,
+	[PERF_RECORD_FORK] = 24,	[PERF_RECORD_READ] = 8,
+	[PERF_RECORD_MMAP2] = 64,	[PERF_RECORD_AUX] = 24,
+	[PERF_RECORD_ITRACE_START] = 8, [PERF_RECORD_LOST_SAMPLES] = 8,
+	[PERF_RECORD_SWITCH_CPU_WIDE] = 8, [PERF_RECORD_NAMESPACES] = 16,
+	[PERF_RECORD_KSYMBOL] = 16,	[PERF_RECORD_BPF_EVENT] = 16,
+	[PERF_RECORD_CGROUP] = 8,	[PERF_RECORD_TEXT_POKE] = 12,
+	[21] = 8,
+};
+
+/* where the NUL-terminated string of a record starts (body offset); 0 = none */
+static const u8 str_at[PERF_RECORD_USER_TYPE_START] = {
+	[PERF_RECORD_MMAP] = 32,  [PERF_RECORD_MMAP2] = 64, [PERF_RECORD_COMM] = 8,
+	[PERF_RECORD_KSYMBOL] = 16, [PERF_RECORD_CGROUP] = 8,
+};
+
+static int check_kernel_record(struct perf_data *data, const union perf_event *ev,
+			       const struct evsel *evsel, u64 off)
+{
+	u32 type = ev->header.type, body = ev->header.size - 8u;
+	u32 trailer = 0;
+
+	if (type == PERF_RECORD_SAMPLE)
+		return 0;
+	if (data->evlist.sample_id_all)
+		trailer = evsel->id_hdr_size;
+	if (body < (u32)min_body[type] + trailer)
+		return rec_error(data, KP_ERR_BAD_RECORD, off, "record too short for its fields",
+				 type, ev->header.size);
+	if (str_at[type]) {
+		const char *s = (const char *)(&ev->header + 1) + str_at[type];
+
+		if (!memchr(s, 0, body - trailer - str_at[type]))
+			return rec_error(data, KP_ERR_BAD_RECORD, off,
+					 "string not NUL-terminated inside the record", type,
+					 ev->header.size);
+	}
+	return 0;
+}
+
+static int process_compressed(struct perf_data *data, union perf_event *ev, u64 off);
+static int process_tracing_blob(struct perf_data *data, const void *blob, u64 size, u64 off);
+
+static int process_attr_record(struct perf_data *data, union perf_event *ev, u64 off)
+{
+	const u8 *p = ev->attr.data;
+	u32 body = ev->header.size - 8u, asz;
+	struct kp_attr attr;
+	struct evsel *evsel;
+	u32 nr_ids;
+
+	if (body < KP_ATTR_SIZE_VER0)
+		return rec_error(data, KP_ERR_BAD_ATTR, off, "attr record too short", ev->header.type,
+				 ev->header.size);
+	memcpy(&asz, p + 4, 4);
+	if (!asz)
+		asz = KP_ATTR_SIZE_VER0;
+	if (asz < KP_ATTR_SIZE_VER0 || asz > KP_ATTR_SIZE_MAX || asz > body)
+		return rec_error(data, KP_ERR_BAD_ATTR, off, "attr size out of range (64..136)",
+				 ev->header.type, ev->header.size);
+	memset(&attr, 0, sizeof(attr));
+	memcpy(&attr, p, asz);
+	attr.size = asz;
+	evsel = evsel__new(&attr, data->evlist.nr);
+	nr_ids = (body - asz) / 8;
+	if (nr_ids) {
+		evsel->ids = xcalloc(nr_ids, sizeof(u64));
+		memcpy(evsel->ids, p + asz, nr_ids * 8ul);
+		evsel->nr_ids = nr_ids;
+	}
+	evlist__add(&data->evlist, evsel);
+	return evlist__check(&data->evlist, data->path);
+}
+
+/*
+ * perf's own record types.  *extra is set to the bytes that follow the record
+ * in the stream without being counted in its size (tracing data, aux trace).
+ */
+static int process_user(struct perf_data *data, union perf_event *ev, u64 off, u64 *extra)
+{
+	struct perf_tool *tool = data->rd ? data->rd->tool : NULL;
+	u32 body = ev->header.size - 8u;
+	int err;
+
+	switch (ev->header.type) {
+	case PERF_RECORD_HEADER_ATTR:
+		if (!data->is_pipe)
+			return 0; /* file mode: the attrs section is authoritative */
+		return process_attr_record(data, ev, off);
+	case PERF_RECORD_HEADER_TRACING_DATA:
+		if (body < 8)
+			break;
+		*extra = ev->tracing_data.size;
+		return 0;
+	case PERF_RECORD_AUXTRACE:
+		if (body < 40)
+			break;
+		memcpy(extra, &ev->header + 1, 8);
+		return 0;
+	case PERF_RECORD_HEADER_BUILD_ID:
+		if (body < sizeof(ev->build_id) - 8 ||
+		    !memchr(ev->build_id.filename, 0, ev->header.size - sizeof(ev->build_id)))
+			return rec_error(data, KP_ERR_BAD_RECORD, off,
+					 "build-id record without a NUL-terminated file name",
+					 ev->header.type, ev->header.size);
+		return tool && tool->build_id ? tool->build_id(tool, ev) : 0;
+	case PERF_RECORD_FINISHED_ROUND:
+		if (tool && tool->ordered_events) {
+			err = oe_flush(data, data->rd->next_flush);
+			if (err)
+				return err;
+			data->rd->next_flush = data->rd->max_ts;
+		}
+		return tool && tool->finished_round ? tool->finished_round(tool) : 0;
+	case PERF_RECORD_FINISHED_INIT:
+		return tool && tool->finished_init ? tool->finished_init(tool) : 0;
+	case PERF_RECORD_ID_INDEX: {
+		u64 nr;
+
+		if (body < 8)
+			break;
+		memcpy(&nr, &ev->id_index.nr, 8);
+		if (nr > (body - 8) / sizeof(struct id_index_entry))
+			return rec_error(data, KP_ERR_BAD_RECORD, off, "ID_INDEX count too large",
+					 ev->header.type, ev->header.size);
+		return 0;
+	}
+	case PERF_RECORD_HEADER_FEATURE: {
+		u64 feat;
+
+		if (body < 8)
+			break;
+		memcpy(&feat, &ev->feat.feat_id, 8);
+		if (feat == HEADER_LAST_FEATURE)
+			return 0;
+		if (feat == 0 || feat >= HEADER_LAST_FEATURE) {
+			pr_warning("'%s': unknown feature %llu in pipe data, ignored", data->path,
+				   (unsigned long long)feat);
+			return 0;
+		}
+		err = perf_header__read_feature(data, (int)feat, ev->feat.data, body - 8, off);
+		if (err)
+			return err;
+		if (feat == HEADER_EVENT_DESC)
+			perf_data__apply_event_desc(data);
+		return 0;
+	}
+	case PERF_RECORD_COMPRESSED:
+	case PERF_RECORD_COMPRESSED2:
+		return process_compressed(data, ev, off);
+	default:
+		return 0;
+	}
+	return rec_error(data, KP_ERR_BAD_RECORD, off, "record too short for its fields",
+			 ev->header.type, ev->header.size);
+}
+
+/* account, then queue or deliver one record (already in host byte order) */
+static int process_event(struct perf_data *data, union perf_event *ev, struct kp_chunk *chunk,
+			 u64 off, u64 *extra)
+{
+	struct kp_reader *rd = data->rd;
+	u32 type = ev->header.type;
+	struct evsel *evsel;
+	int err;
+
+	if (type < PERF_RECORD_KP_MAX)
+		data->stats.nr_events[type]++;
+	else
+		data->stats.nr_unknown_events++;
+	if (type >= PERF_RECORD_USER_TYPE_START)
+		return process_user(data, ev, off, extra);
+
+	if (!data->evlist.nr)
+		return rec_error(data, KP_ERR_NO_EVSEL, off, "record before any event attr", type,
+				 ev->header.size);
+	evsel = evlist__event2evsel(&data->evlist, ev);
+	if (!evsel)
+		return rec_error(data, KP_ERR_NO_EVSEL, off,
+				 "record whose sample id matches no event", type, ev->header.size);
+	err = check_kernel_record(data, ev, evsel, off);
+	if (err)
+		return err;
+	switch (type) {
+	case PERF_RECORD_SAMPLE:
+		data->stats.nr_samples++;
+		break;
+	case PERF_RECORD_LOST:
+		data->stats.total_lost += ev->lost.lost;
+		break;
+	case PERF_RECORD_LOST_SAMPLES:
+		data->stats.total_lost_samples += ev->lost_samples.lost;
+		break;
+	default:
+		break;
+	}
+	if (rd->tool->ordered_events) {
+		u64 ts = event_timestamp(ev, evsel);
+
+		if (ts && ts != ~0ULL) {
+			oe_queue(data, ev, evsel, chunk, ts, off);
+			return 0;
+		}
+	}
+	return deliver(data, ev, evsel, off);
+}
+
+/* a private, aligned copy of @size bytes (for swapping or realignment) */
+static union perf_event *copy_record(struct kp_reader *rd, const void *src, size_t size,
+				     struct kp_chunk **chunk)
+{
+	size_t need = KP_ALIGN(size, 8);
+	u8 *dst;
+
+	if (!rd->copy || rd->copy_used + need > rd->copy->cap) {
+		if (rd->copy && !rd->copy->refs && need <= rd->copy->cap) {
+			rd->copy_used = 0;
+		} else {
+			chunk_close(rd->copy);
+			rd->copy = chunk_new(kp_max((size_t)CHUNK_SIZE, need));
+			rd->copy_used = 0;
+		}
+	}
+	dst = chunk_bytes(rd->copy) + rd->copy_used;
+	memcpy(dst, src, size);
+	rd->copy_used += need;
+	*chunk = rd->copy;
+	return (union perf_event *)dst;
+}
+
+static inline void swap_header(struct perf_event_header *h)
+{
+	h->type = kp_bswap32(h->type);
+	h->misc = kp_bswap16(h->misc);
+	h->size = kp_bswap16(h->size);
+}
+
+static int read_rec_header(struct perf_data *data, const u8 *p, struct perf_event_header *h,
+			   u64 off, u64 avail)
+{
+	memcpy(h, p, sizeof(*h));
+	if (data->header.needs_swap)
+		swap_header(h);
+	if (h->size < sizeof(*h))
+		return rec_error(data, KP_ERR_BAD_RECORD, off,
+				 h->size ? "record smaller than its 8-byte header" : "record of size 0",
+				 h->type, h->size);
+	if (h->size > avail)
+		return rec_error(data, KP_ERR_TRUNCATED, off,
+				 "record runs past the end of the data", h->type, h->size);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- zstd */
+
+static int process_compressed(struct perf_data *data, union perf_event *ev, u64 off)
+{
+	struct kp_reader *rd = data->rd;
+	const u8 *src = ev->pack.data;
+	size_t src_len = ev->header.size - 8u;
+	size_t left = rd->dec ? rd->dec_len - rd->dec_pos : 0;
+	size_t cap = kp_max((size_t)PIPE_CHUNK_SIZE, left + src_len * 8);
+	ZSTD_inBuffer in;
+	ZSTD_outBuffer out;
+	struct kp_chunk *nc;
+
+	if (!rd->tool)
+		return 0; /* open-time scan in pipe mode never gets here */
+	if (ev->header.type == PERF_RECORD_COMPRESSED2) {
+		u64 dsz;
+
+		if (src_len < 8)
+			return rec_error(data, KP_ERR_BAD_RECORD, off, "record too short",
+					 ev->header.type, ev->header.size);
+		memcpy(&dsz, src, 8);
+		if (dsz > src_len - 8)
+			return rec_error(data, KP_ERR_BAD_RECORD, off,
+					 "compressed size exceeds the record", ev->header.type,
+					 ev->header.size);
+		src += 8;
+		src_len = dsz;
+	}
+	if (!rd->zstd) {
+		rd->zstd = ZSTD_createDStream();
+		if (!rd->zstd)
+			return kp_error(-ENOMEM, "cannot create a zstd decompression stream");
+		ZSTD_initDStream(rd->zstd);
+	}
+	if (data->header.comp_mmap_len)
+		cap = kp_max(cap, left + data->header.comp_mmap_len);
+	if (rd->dec && !rd->dec->refs && rd->dec->cap >= cap) {
+		nc = rd->dec;
+		memmove(chunk_bytes(nc), chunk_bytes(nc) + rd->dec_pos, left);
+	} else {
+		nc = chunk_new(cap);
+		if (left)
+			memcpy(chunk_bytes(nc), chunk_bytes(rd->dec) + rd->dec_pos, left);
+		chunk_close(rd->dec);
+	}
+	rd->dec = nc;
+	rd->dec_pos = 0;
+	in.src = src;
+	in.size = src_len;
+	in.pos = 0;
+	out.dst = chunk_bytes(nc);
+	out.size = nc->cap;
+	out.pos = left;
+	for (;;) {
+		size_t ret = ZSTD_decompressStream(rd->zstd, &out, &in);
+
+		if (ZSTD_isError(ret)) {
+			rd->dec_len = 0;
+			return rec_error(data, KP_ERR_CORRUPT, off, ZSTD_getErrorName(ret),
+					 ev->header.type, ev->header.size);
+		}
+		if (in.pos == in.size && out.pos < out.size)
+			break;
+		if (out.pos == out.size) {
+			/* nothing points into nc yet: it may move */
+			nc->cap *= 2;
+			nc = xrealloc(nc, sizeof(*nc) + nc->cap);
+			rd->dec = nc;
+			out.dst = chunk_bytes(nc);
+			out.size = nc->cap;
+		}
+	}
+	rd->dec_len = out.pos;
+
+	while (rd->dec_len - rd->dec_pos >= sizeof(struct perf_event_header)) {
+		u8 *p = chunk_bytes(nc) + rd->dec_pos;
+		union perf_event *inner = (union perf_event *)p;
+		struct perf_event_header h;
+		u64 extra = 0;
+		int err;
+
+		memcpy(&h, p, sizeof(h));
+		if (data->header.needs_swap)
+			swap_header(&h);
+		if (h.size < sizeof(h))
+			return rec_error(data, KP_ERR_BAD_RECORD, off,
+					 "decompressed record smaller than its header", h.type,
+					 h.size);
+		if (h.size > rd->dec_len - rd->dec_pos)
+			break; /* continues in the next COMPRESSED record */
+		if (data->header.needs_swap) {
+			inner->header = h;
+			err = kp_event__swap(inner, &data->evlist, data->evlist.sample_id_all);
+			if (err)
+				return rec_error(data, err, off, kp_errmsg(err), h.type, h.size);
+		}
+		if (h.type == PERF_RECORD_COMPRESSED || h.type == PERF_RECORD_COMPRESSED2)
+			return rec_error(data, KP_ERR_BAD_RECORD, off,
+					 "compressed record inside compressed data", h.type, h.size);
+		if (((uintptr_t)p & 7)) {
+			struct kp_chunk *cc;
+
+			inner = copy_record(rd, p, h.size, &cc);
+			err = process_event(data, inner, cc, off, &extra);
+		} else {
+			err = process_event(data, inner, nc, off, &extra);
+		}
+		if (err)
+			return err;
+		rd->dec_pos += h.size;
+		if (extra) {
+			if (extra > rd->dec_len - rd->dec_pos)
+				return rec_error(data, KP_ERR_UNSUPPORTED, off,
+						 "trailing payload split across compressed records",
+						 h.type, h.size);
+			if (h.type == PERF_RECORD_HEADER_TRACING_DATA) {
+				err = process_tracing_blob(data, chunk_bytes(nc) + rd->dec_pos,
+							   extra, off);
+				if (err)
+					return err;
+			}
+			rd->dec_pos += extra;
+		}
+	}
+	return 0;
+}
+
+static int process_tracing_blob(struct perf_data *data, const void *blob, u64 size, u64 off)
+{
+	int err;
+
+	if (data->tep) {
+		tep_free(data->tep);
+		data->tep = NULL;
+	}
+	for (int i = 0; i < data->evlist.nr; i++)
+		data->evlist.entries[i]->tp_format = NULL;
+	err = tracing_data__parse(&data->tep, blob, size);
+	if (err)
+		return rec_error(data, err, off, kp_errmsg(err), PERF_RECORD_HEADER_TRACING_DATA, 16);
+	free(data->header.tracing_data);
+	data->header.tracing_data = xmemdup(blob, size);
+	data->header.tracing_data_size = size;
+	return perf_data__attach_tracing(data);
+}
+
+/* ---------------------------------------------------------------- file mode */
+
+static int check_section(struct perf_data *data, const char *what, const struct perf_file_section *s)
+{
+	if (s->offset > data->size || s->size > data->size - s->offset)
+		return kp_error(KP_ERR_TRUNCATED,
+				"'%s': %s section at offset %#llx, %llu bytes, ends past the end of "
+				"the file (file is %llu bytes)", data->path, what,
+				(unsigned long long)s->offset, (unsigned long long)s->size,
+				(unsigned long long)data->size);
+	return 0;
+}
+
+static int read_attrs(struct perf_data *data)
+{
+	struct perf_file_header *fh = &data->header.file;
+	u64 nr, cur = fh->attrs.offset, end = fh->attrs.offset + fh->attrs.size;
+	bool swap = data->header.needs_swap;
+
+	if (fh->attr_size == 0)
+		return kp_error(KP_ERR_BAD_ATTR, "'%s': attr size field is 0 in the file header",
+				data->path);
+	if (fh->attr_size < KP_ATTR_SIZE_VER0 + 16 || fh->attr_size > KP_ATTR_SIZE_MAX + 16)
+		return kp_error(KP_ERR_BAD_ATTR,
+				"'%s': attr size %llu in the file header is out of range (80..152)",
+				data->path, (unsigned long long)fh->attr_size);
+	nr = fh->attrs.size / fh->attr_size;
+	if (!nr)
+		return kp_error(KP_ERR_NO_DATA, "'%s': the file has no event attrs (attrs section "
+				"at offset %#llx is %llu bytes)", data->path,
+				(unsigned long long)fh->attrs.offset,
+				(unsigned long long)fh->attrs.size);
+	for (u64 i = 0; i < nr; i++) {
+		struct kp_attr attr;
+		struct perf_file_section ids;
+		struct evsel *evsel;
+		u32 asz;
+
+		if (end - cur < KP_ATTR_SIZE_VER0)
+			goto trunc;
+		memcpy(&asz, data->base + cur + 4, 4);
+		if (swap)
+			asz = kp_bswap32(asz);
+		if (!asz)
+			asz = KP_ATTR_SIZE_VER0;
+		if (asz < KP_ATTR_SIZE_VER0 || asz > KP_ATTR_SIZE_MAX)
+			return kp_error(KP_ERR_BAD_ATTR,
+					"'%s': attr %llu at offset %#llx has size %u, outside 64..136 "
+					"(file is %llu bytes)", data->path, (unsigned long long)i,
+					(unsigned long long)cur, asz, (unsigned long long)data->size);
+		if (end - cur < (u64)asz + 16)
+			goto trunc;
+		memset(&attr, 0, sizeof(attr));
+		memcpy(&attr, data->base + cur, asz);
+		if (swap)
+			kp_attr__swap(&attr, asz);
+		attr.size = asz;
+		memcpy(&ids, data->base + cur + asz, sizeof(ids));
+		if (swap) {
+			ids.offset = kp_bswap64(ids.offset);
+			ids.size = kp_bswap64(ids.size);
+		}
+		if (ids.offset > data->size || ids.size > data->size - ids.offset)
+			return kp_error(KP_ERR_TRUNCATED,
+					"'%s': ids of attr %llu at offset %#llx (%llu bytes) lie past "
+					"the end of the file (file is %llu bytes)", data->path,
+					(unsigned long long)i, (unsigned long long)ids.offset,
+					(unsigned long long)ids.size, (unsigned long long)data->size);
+		evsel = evsel__new(&attr, (int)i);
+		evsel->nr_ids = (u32)kp_min(ids.size / 8, (u64)UINT32_MAX);
+		if (evsel->nr_ids) {
+			evsel->ids = xcalloc(evsel->nr_ids, sizeof(u64));
+			memcpy(evsel->ids, data->base + ids.offset, evsel->nr_ids * 8ul);
+			if (swap)
+				for (u32 j = 0; j < evsel->nr_ids; j++)
+					evsel->ids[j] = kp_bswap64(evsel->ids[j]);
+		}
+		evlist__add(&data->evlist, evsel);
+		cur += asz + 16;
+	}
+	return evlist__check(&data->evlist, data->path);
+trunc:
+	return kp_error(KP_ERR_TRUNCATED,
+			"'%s': attrs section truncated at offset %#llx (section ends at %#llx, "
+			"file is %llu bytes)", data->path, (unsigned long long)cur,
+			(unsigned long long)end, (unsigned long long)data->size);
+}
+
+static int read_features(struct perf_data *data)
+{
+	struct perf_header *h = &data->header;
+	struct perf_file_header *fh = &h->file;
+	u64 feat_off = fh->data.offset + fh->data.size;
+	u64 bits[HEADER_FEAT_BITS / 64];
+	u32 nr = 0;
+	int err;
+
+	h->feat_offset = feat_off;
+	memcpy(bits, fh->adds_features, sizeof(bits));
+	for (int i = 0; i < HEADER_FEAT_BITS / 64; i++)
+		nr += (u32)__builtin_popcountll(bits[i]);
+	if (!nr)
+		return 0;
+	if (!fh->data.size) {
+		pr_warning("'%s': data size is 0, feature sections ignored", data->path);
+		return 0;
+	}
+	if (feat_off > data->size || (u64)nr * 16 > data->size - feat_off)
+		return kp_error(KP_ERR_TRUNCATED,
+				"'%s': feature table of %u entries at offset %#llx runs past the end "
+				"of the file (file is %llu bytes)", data->path, nr,
+				(unsigned long long)feat_off, (unsigned long long)data->size);
+	for (int feat = 1, idx = 0; feat < HEADER_LAST_FEATURE; feat++) {
+		struct perf_file_section s;
+
+		if (!((bits[feat / 64] >> (feat % 64)) & 1))
+			continue;
+		memcpy(&s, data->base + feat_off + 16 * (u64)idx++, sizeof(s));
+		if (h->needs_swap) {
+			s.offset = kp_bswap64(s.offset);
+			s.size = kp_bswap64(s.size);
+		}
+		if (s.offset > data->size || s.size > data->size - s.offset)
+			return kp_error(KP_ERR_BAD_FEATURE,
+					"'%s': %s feature section at offset %#llx (%llu bytes) lies "
+					"past the end of the file (file is %llu bytes)", data->path,
+					perf_header__feat_name(feat), (unsigned long long)s.offset,
+					(unsigned long long)s.size, (unsigned long long)data->size);
+		h->feat_sec[feat] = s;
+		err = perf_header__read_feature(data, feat, data->base + s.offset, s.size, s.offset);
+		if (err)
+			return err;
+	}
+	/* bits past the last known feature: present, not interpreted */
+	for (int feat = HEADER_LAST_FEATURE; feat < HEADER_FEAT_BITS; feat++)
+		if ((bits[feat / 64] >> (feat % 64)) & 1)
+			perf_header__set_feat(h, feat);
+	return 0;
+}
+
+static int open_file_mode(struct perf_data *data)
+{
+	struct perf_header *h = &data->header;
+	struct perf_file_header *fh = &h->file;
+	int err;
+
+	if (data->size < PERF_FILE_HEADER_SIZE)
+		return kp_error(KP_ERR_TRUNCATED,
+				"'%s': file too small for a perf.data header (file is %llu bytes, "
+				"need %d)", data->path, (unsigned long long)data->size,
+				PERF_FILE_HEADER_SIZE);
+	memcpy(fh, data->base, sizeof(*fh));
+	if (h->needs_swap) {
+		u64 *w = (u64 *)fh;
+
+		for (size_t i = 1; i < 9; i++) /* size .. event_types */
+			w[i] = kp_bswap64(w[i]);
+		for (int i = 0; i < 4; i++)
+			fh->adds_features[i] = kp_bswap64(fh->adds_features[i]);
+		if (!((fh->adds_features[0] >> HEADER_HOSTNAME) & 1)) {
+			/* written by a 32-bit perf: the bitmap was u32 words */
+			u32 *v = (u32 *)fh->adds_features;
+
+			memcpy(fh->adds_features, (const u8 *)data->base + 72, 32);
+			for (int i = 0; i < 8; i++)
+				v[i] = kp_bswap32(v[i]);
+			if (!((fh->adds_features[0] >> HEADER_HOSTNAME) & 1)) {
+				memset(fh->adds_features, 0, 32);
+				fh->adds_features[0] = 1ULL << HEADER_BUILD_ID;
+			}
+		}
+	}
+	if (fh->size != PERF_FILE_HEADER_SIZE)
+		return kp_error(KP_ERR_UNSUPPORTED,
+				"'%s': header size %llu at offset 0x8, expected %d (file is %llu bytes)",
+				data->path, (unsigned long long)fh->size, PERF_FILE_HEADER_SIZE,
+				(unsigned long long)data->size);
+	if ((err = check_section(data, "attrs", &fh->attrs)))
+		return err;
+	if ((err = check_section(data, "data", &fh->data)))
+		return err;
+	if (fh->attrs.offset < fh->size || fh->data.offset < fh->size)
+		return kp_error(KP_ERR_CORRUPT,
+				"'%s': attrs (offset %#llx) or data (offset %#llx) overlap the header",
+				data->path, (unsigned long long)fh->attrs.offset,
+				(unsigned long long)fh->data.offset);
+	if (fh->attrs.offset < fh->data.offset + fh->data.size &&
+	    fh->data.offset < fh->attrs.offset + fh->attrs.size)
+		return kp_error(KP_ERR_CORRUPT,
+				"'%s': attrs section (offset %#llx) overlaps the data section "
+				"(offset %#llx)", data->path, (unsigned long long)fh->attrs.offset,
+				(unsigned long long)fh->data.offset);
+	if (fh->data.size == 0)
+		pr_warning("The %s file's data size field is 0 which is unexpected.\n"
+			   "Was the 'perf record' command properly terminated?", data->path);
+	if ((err = read_attrs(data)))
+		return err;
+	if ((err = read_features(data)))
+		return err;
+	if ((err = perf_data__attach_tracing(data)))
+		return err;
+	perf_data__apply_event_desc(data);
+	return 0;
+}
+
+static int process_file(struct perf_data *data)
+{
+	struct kp_reader *rd = data->rd;
+	struct perf_file_header *fh = &data->header.file;
+	u64 off = fh->data.offset;
+	u64 end = fh->data.size ? fh->data.offset + fh->data.size : data->size;
+	bool swap = data->header.needs_swap;
+
+	rd->data_end = end;
+	while (off < end) {
+		struct perf_event_header h;
+		union perf_event *ev = (union perf_event *)(data->base + off);
+		struct kp_chunk *chunk = NULL;
+		u64 extra = 0;
+		int err;
+
+		if (end - off < sizeof(h))
+			return rec_error(data, KP_ERR_TRUNCATED, off,
+					 "partial record header at the end of the data", 0,
+					 (u32)(end - off));
+		err = read_rec_header(data, data->base + off, &h, off, end - off);
+		if (err)
+			return err;
+		if (swap || (off & 7)) {
+			ev = copy_record(rd, ev, h.size, &chunk);
+			if (swap) {
+				ev->header = h;
+				err = kp_event__swap(ev, &data->evlist, data->evlist.sample_id_all);
+				if (err)
+					return rec_error(data, err, off, kp_errmsg(err), h.type,
+							 h.size);
+			}
+		}
+		err = process_event(data, ev, chunk, off, &extra);
+		if (err)
+			return err;
+		off += h.size;
+		if (extra) {
+			if (extra > end - off)
+				return rec_error(data, KP_ERR_TRUNCATED, off - h.size,
+						 "payload following the record runs past the end",
+						 h.type, h.size);
+			if (h.type == PERF_RECORD_HEADER_TRACING_DATA) {
+				err = process_tracing_blob(data, data->base + off, extra,
+							   off - h.size);
+				if (err)
+					return err;
+			}
+			off += extra;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- pipe mode */
+
+/* make @need bytes available at pipe_pos: 1 ok, 0 clean EOF (nothing left), <0 error */
+static int pipe_need(struct perf_data *data, size_t need)
+{
+	struct kp_reader *rd = data->rd;
+
+	while (rd->pipe_len - rd->pipe_pos < need) {
+		size_t avail = rd->pipe_len - rd->pipe_pos;
+		ssize_t n;
+
+		if (rd->pipe_eof) {
+			if (!avail)
+				return 0;
+			return kp_error(KP_ERR_TRUNCATED,
+					"'%s': stream ends inside a record at stream offset %#llx "
+					"(%zu of %zu bytes present)", data->path,
+					(unsigned long long)rd->stream_off, avail, need);
+		}
+		if (!rd->pipe || rd->pipe_pos + need > rd->pipe->cap) {
+			size_t cap = kp_max((size_t)PIPE_CHUNK_SIZE, need * 2);
+			struct kp_chunk *nc;
+
+			if (rd->pipe && !rd->pipe->refs && rd->pipe->cap >= need) {
+				nc = rd->pipe;
+				memmove(chunk_bytes(nc), chunk_bytes(nc) + rd->pipe_pos, avail);
+			} else {
+				nc = chunk_new(cap);
+				if (avail)
+					memcpy(chunk_bytes(nc), chunk_bytes(rd->pipe) + rd->pipe_pos,
+					       avail);
+				chunk_close(rd->pipe);
+			}
+			rd->pipe = nc;
+			rd->pipe_pos = 0;
+			rd->pipe_len = avail;
+		}
+		n = read(data->fd, chunk_bytes(rd->pipe) + rd->pipe_len,
+			 rd->pipe->cap - rd->pipe_len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return kp_error(-errno, "'%s': read error at stream offset %#llx: %s",
+					data->path, (unsigned long long)rd->stream_off,
+					strerror(errno));
+		}
+		if (n == 0)
+			rd->pipe_eof = true;
+		rd->pipe_len += (size_t)n;
+	}
+	return 1;
+}
+
+/*
+ * Read one record from the stream and process it.  With @header_only, stop
+ * (return 0 without consuming) at the first record that is not an attr,
+ * feature or tracing-data record.  Returns 1 if a record was handled.
+ */
+static int pipe_one(struct perf_data *data, bool header_only)
+{
+	struct kp_reader *rd = data->rd;
+	struct perf_event_header h;
+	union perf_event *ev;
+	u64 extra = 0, off = rd->stream_off;
+	int ret, err;
+
+	ret = pipe_need(data, sizeof(h));
+	if (ret <= 0)
+		return ret;
+	memcpy(&h, chunk_bytes(rd->pipe) + rd->pipe_pos, sizeof(h));
+	if (data->header.needs_swap)
+		swap_header(&h);
+	if (header_only && h.type != PERF_RECORD_HEADER_ATTR &&
+	    h.type != PERF_RECORD_HEADER_FEATURE && h.type != PERF_RECORD_HEADER_TRACING_DATA)
+		return 0;
+	if (h.size < sizeof(h))
+		return rec_error(data, KP_ERR_BAD_RECORD, off,
+				 h.size ? "record smaller than its 8-byte header" : "record of size 0",
+				 h.type, h.size);
+	ret = pipe_need(data, h.size);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		return rec_error(data, KP_ERR_TRUNCATED, off, "stream ends inside a record",
+				 h.type, h.size);
+	ev = (union perf_event *)(chunk_bytes(rd->pipe) + rd->pipe_pos);
+	if (data->header.needs_swap) {
+		ev->header = h;
+		err = kp_event__swap(ev, &data->evlist, data->evlist.sample_id_all);
+		if (err)
+			return rec_error(data, err, off, kp_errmsg(err), h.type, h.size);
+	}
+	if ((uintptr_t)ev & 7) {
+		struct kp_chunk *cc;
+
+		ev = copy_record(rd, ev, h.size, &cc);
+		err = process_event(data, ev, cc, off, &extra);
+	} else {
+		err = process_event(data, ev, rd->pipe, off, &extra);
+	}
+	rd->pipe_pos += h.size;
+	rd->stream_off += h.size;
+	if (err)
+		return err;
+	if (extra) {
+		if (h.type == PERF_RECORD_HEADER_TRACING_DATA) {
+			if (extra > (1ULL << 31))
+				return rec_error(data, KP_ERR_BAD_TRACEDATA, off,
+						 "absurd tracing data size", h.type, h.size);
+			ret = pipe_need(data, extra);
+			if (ret <= 0)
+				return ret ? ret : rec_error(data, KP_ERR_TRUNCATED, off,
+							 "stream ends inside the tracing data",
+							 h.type, h.size);
+			err = process_tracing_blob(data, chunk_bytes(rd->pipe) + rd->pipe_pos,
+						   extra, off);
+			if (err)
+				return err;
+			rd->pipe_pos += extra;
+			rd->stream_off += extra;
+		} else {
+			while (extra) {
+				size_t step = (size_t)kp_min(extra, (u64)PIPE_CHUNK_SIZE);
+
+				ret = pipe_need(data, step);
+				if (ret <= 0)
+					return ret ? ret : rec_error(data, KP_ERR_TRUNCATED, off,
+								 "stream ends inside a payload",
+								 h.type, h.size);
+				rd->pipe_pos += step;
+				rd->stream_off += step;
+				extra -= step;
+			}
+		}
+	}
+	return 1;
+}
+
+static int open_pipe_mode(struct perf_data *data)
+{
+	int ret;
+
+	/* consume the attrs, features and tracing data that precede the records */
+	while ((ret = pipe_one(data, true)) > 0)
+		;
+	if (ret < 0)
+		return ret;
+	if (!data->evlist.nr && data->rd->pipe_eof &&
+	    data->rd->pipe_len == data->rd->pipe_pos)
+		return kp_error(KP_ERR_NO_DATA, "'%s': pipe data without any event attr",
+				data->path);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- API */
+
+int perf_data__open(struct perf_data **out, const char *path)
+{
+	struct perf_data *data = xzalloc(sizeof(*data));
+	struct stat st;
+	u64 magic = 0, hsize = 0;
+	u8 head[16];
+	ssize_t n = 0;
+	int err;
+
+	*out = NULL;
+	data->path = xstrdup(path);
+	data->fd = -1;
+	evlist__init(&data->evlist);
+	data->rd = xzalloc(sizeof(*data->rd));
+	if (!strcmp(path, "-")) {
+		data->fd = STDIN_FILENO;
+	} else {
+		data->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (data->fd < 0) {
+			err = kp_error(-errno, "'%s': cannot open: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	if (fstat(data->fd, &st) < 0) {
+		err = kp_error(-errno, "'%s': cannot stat: %s", path, strerror(errno));
+		goto fail;
+	}
+	data->mtime = (u64)st.st_mtime;
+	if (S_ISDIR(st.st_mode)) {
+		err = kp_error(KP_ERR_UNSUPPORTED, "'%s': is a directory (perf record --threads "
+			       "output is not supported)", path);
+		goto fail;
+	}
+	/* the first 16 bytes tell file mode from pipe mode */
+	while (n < 16) {
+		ssize_t r = read(data->fd, head + n, 16 - (size_t)n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = kp_error(-errno, "'%s': read error: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	if (n < 16) {
+		err = kp_error(n ? KP_ERR_TRUNCATED : KP_ERR_NO_DATA,
+			       "'%s': file too small for a perf.data header (file is %zd bytes)",
+			       path, n);
+		goto fail;
+	}
+	memcpy(&magic, head, 8);
+	memcpy(&hsize, head + 8, 8);
+	if (magic == PERF_MAGIC2_SWAPPED) {
+		data->header.needs_swap = true;
+		hsize = kp_bswap64(hsize);
+	} else if (magic != PERF_MAGIC2) {
+		if (!memcmp(head, "PERFFILE", 8))
+			err = kp_error(KP_ERR_UNSUPPORTED, "'%s': legacy PERFFILE (version 1) "
+				       "format is not supported", path);
+		else
+			err = kp_error(KP_ERR_BAD_MAGIC, "'%s': not a perf.data file (bad magic "
+				       "%#llx at offset 0)", path, (unsigned long long)magic);
+		goto fail;
+	}
+	data->header.file.magic = PERF_MAGIC2;
+	if (hsize == PERF_PIPE_HEADER_SIZE) {
+		data->is_pipe = true;
+		data->header.pipe_mode = true;
+		data->header.file.size = hsize;
+		data->rd->stream_off = 16;
+		err = open_pipe_mode(data);
+		if (err)
+			goto fail;
+		*out = data;
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = kp_error(KP_ERR_UNSUPPORTED, "'%s': file-mode perf.data must be a regular "
+			       "file (header size %llu)", path, (unsigned long long)hsize);
+		goto fail;
+	}
+	data->size = (u64)st.st_size;
+	if (data->size >= PERF_FILE_HEADER_SIZE) {
+		void *m = mmap(NULL, data->size, PROT_READ, MAP_PRIVATE, data->fd, 0);
+
+		if (m == MAP_FAILED) {
+			err = kp_error(-errno, "'%s': cannot mmap %llu bytes: %s", path,
+				       (unsigned long long)data->size, strerror(errno));
+			goto fail;
+		}
+		madvise(m, data->size, MADV_SEQUENTIAL);
+		data->base = m;
+	}
+	err = open_file_mode(data);
+	if (err)
+		goto fail;
+	*out = data;
+	return 0;
+fail:
+	perf_data__delete(data);
+	return err;
+}
+
+void perf_data__delete(struct perf_data *data)
+{
+	struct kp_reader *rd;
+
+	if (!data)
+		return;
+	rd = data->rd;
+	if (rd) {
+		for (size_t i = 0; i < rd->q_nr; i++)
+			chunk_put(rd->q[i].chunk);
+		free(rd->q);
+		free(rd->tmp);
+		chunk_close(rd->copy);
+		chunk_close(rd->pipe);
+		chunk_close(rd->dec);
+		if (rd->zstd)
+			ZSTD_freeDStream(rd->zstd);
+		free(rd);
+	}
+	if (data->base)
+		munmap((void *)data->base, data->size);
+	if (data->fd > STDIN_FILENO)
+		close(data->fd);
+	evlist__exit(&data->evlist);
+	if (data->tep)
+		tep_free(data->tep);
+	perf_header__exit(&data->header);
+	free(data->path);
+	free(data);
+}
+
+int perf_data__process(struct perf_data *data, struct perf_tool *tool)
+{
+	struct kp_reader *rd = data->rd;
+	int err = 0;
+
+	if (rd->pipe_started)
+		return kp_error(KP_ERR_INTERNAL, "'%s': data can only be processed once",
+				data->path);
+	rd->pipe_started = true;
+	rd->tool = tool;
+	if (data->is_pipe) {
+		int ret;
+
+		while ((ret = pipe_one(data, false)) > 0)
+			;
+		err = ret;
+	} else {
+		err = process_file(data);
+	}
+	if (!err && rd->dec && rd->dec_len != rd->dec_pos)
+		err = kp_error(KP_ERR_TRUNCATED,
+			       "'%s': compressed data ends inside a record (%zu bytes left over)",
+			       data->path, rd->dec_len - rd->dec_pos);
+	if (!err && tool->ordered_events)
+		err = oe_flush(data, ~0ULL);
+	return err;
+}

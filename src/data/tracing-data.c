@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tracing-data.c - perf's TRACING_DATA container ("\027\bDtracing"): parse
+ * it into a libtraceevent handle, or build one from the running kernel's
+ * tracefs.
+ *
+ * Layout (all integers in the recording machine's byte order, given by the
+ * flag byte): magic, version string, endian flag, sizeof(long), u32 page
+ * size, "header_page" + u64 size + text, "header_event" + u64 size + text,
+ * u32 nr ftrace formats (u64 size + text each), u32 nr systems (name, u32 nr
+ * events, u64 size + format text each), u32 kallsyms size + text, u32
+ * printk_formats size + text, and since version 0.6 u64 saved_cmdlines size
+ * + text.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <traceevent/event-parse.h>
+#include <tracefs/tracefs.h>
+
+#include "data/data-internal.h"
+#include "data/tracing-data.h"
+#include "util/util.h"
+
+static const char td_magic[10] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+
+struct td_cursor {
+	const u8 *buf;
+	size_t size;
+	size_t pos;
+	bool swap;
+};
+
+static int td_err(struct td_cursor *c, const char *what)
+{
+	return kp_error(KP_ERR_BAD_TRACEDATA,
+			"tracing data: %s at blob offset %#zx (blob is %zu bytes)", what, c->pos,
+			c->size);
+}
+
+static int td_u32(struct td_cursor *c, u32 *v, const char *what)
+{
+	if (c->size - c->pos < 4)
+		return td_err(c, what);
+	memcpy(v, c->buf + c->pos, 4);
+	if (c->swap)
+		*v = kp_bswap32(*v);
+	c->pos += 4;
+	return 0;
+}
+
+static int td_u64(struct td_cursor *c, u64 *v, const char *what)
+{
+	if (c->size - c->pos < 8)
+		return td_err(c, what);
+	memcpy(v, c->buf + c->pos, 8);
+	if (c->swap)
+		*v = kp_bswap64(*v);
+	c->pos += 8;
+	return 0;
+}
+
+/* a NUL-terminated copy of the next @len bytes */
+static int td_text(struct td_cursor *c, u64 len, char **out, const char *what)
+{
+	if (len > c->size - c->pos)
+		return td_err(c, what);
+	*out = xstrndup((const char *)c->buf + c->pos, (size_t)len);
+	c->pos += (size_t)len;
+	return 0;
+}
+
+static int td_cstr(struct td_cursor *c, const char **out, const char *what)
+{
+	const u8 *nul = memchr(c->buf + c->pos, 0, c->size - c->pos);
+
+	if (!nul)
+		return td_err(c, what);
+	*out = (const char *)c->buf + c->pos;
+	c->pos = (size_t)(nul - c->buf) + 1;
+	return 0;
+}
+
+static void format_name(const char *fmt, char *out, size_t sz)
+{
+	const char *p = strstr(fmt, "name: ");
+	size_t n = 0;
+
+	if (p) {
+		p += 6;
+		while (p[n] && p[n] != '\n' && n + 1 < sz)
+			n++;
+		memcpy(out, p, n);
+	}
+	out[n] = '\0';
+	if (!n)
+		snprintf(out, sz, "(unnamed)");
+}
+
+static int td_format(struct tep_handle *tep, struct td_cursor *c, const char *sys)
+{
+	u64 len;
+	char *text;
+	char name[128];
+	int err;
+
+	if ((err = td_u64(c, &len, "truncated format size")))
+		return err;
+	if ((err = td_text(c, len, &text, "format text runs past the end")))
+		return err;
+	format_name(text, name, sizeof(name));
+	if (tep_parse_event(tep, text, (size_t)len, sys)) {
+		/*
+		 * libtraceevent registers most events even when their print
+		 * format is beyond it; only a missing event is worth a warning
+		 * (perf goes on in both cases too).
+		 */
+		bool found = false;
+		int n = tep_get_events_count(tep);
+
+		for (int i = 0; i < n; i++) {
+			struct tep_event *ev = tep_get_event(tep, i);
+
+			if (ev && !strcmp(ev->system, sys) && !strcmp(ev->name, name))
+				found = true;
+		}
+		if (!found)
+			pr_warning("tracing data: cannot parse the format of tracepoint %s:%s", sys,
+				   name);
+		else
+			pr_debug("tracing data: partial parse of tracepoint %s:%s", sys, name);
+	}
+	free(text);
+	return 0;
+}
+
+int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
+{
+	struct td_cursor c = { blob, size, 0, false };
+	struct tep_handle *tep;
+	const char *version, *sys;
+	char *text = NULL;
+	u32 nr, nr_ev, page_size, len32;
+	u64 len;
+	u8 big, long_size;
+	int err;
+
+	*out = NULL;
+	if (size < sizeof(td_magic) || memcmp(blob, td_magic, sizeof(td_magic)))
+		return kp_error(KP_ERR_BAD_TRACEDATA, "tracing data: bad magic (blob is %zu bytes)",
+				size);
+	c.pos = sizeof(td_magic);
+	if ((err = td_cstr(&c, &version, "unterminated version string")))
+		return err;
+	if (c.size - c.pos < 2)
+		return td_err(&c, "truncated before the endian flag");
+	big = c.buf[c.pos++];
+	long_size = c.buf[c.pos++];
+	c.swap = big != 0; /* kvmprof runs on little-endian hosts */
+	if ((err = td_u32(&c, &page_size, "truncated page size")))
+		return err;
+	if (!page_size)
+		return td_err(&c, "page size is 0");
+	if (long_size != 4 && long_size != 8)
+		return td_err(&c, "sizeof(long) is neither 4 nor 8");
+
+	tep_set_loglevel(kp_verbose > 0 ? TEP_LOG_WARNING : TEP_LOG_CRITICAL);
+	tep = tep_alloc();
+	if (!tep)
+		return -ENOMEM;
+	tep_set_file_bigendian(tep, big ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
+	tep_set_long_size(tep, long_size);
+	tep_set_page_size(tep, (int)page_size);
+
+	if (c.size - c.pos < 12 || memcmp(c.buf + c.pos, "header_page", 12)) {
+		err = td_err(&c, "missing header_page");
+		goto fail;
+	}
+	c.pos += 12;
+	if ((err = td_u64(&c, &len, "truncated header_page size")) ||
+	    (err = td_text(&c, len, &text, "header_page runs past the end")))
+		goto fail;
+	if (tep_parse_header_page(tep, text, (unsigned long)len, long_size))
+		pr_debug("tracing data: cannot parse header_page");
+	free(text);
+	text = NULL;
+	if (c.size - c.pos < 13 || memcmp(c.buf + c.pos, "header_event", 13)) {
+		err = td_err(&c, "missing header_event");
+		goto fail;
+	}
+	c.pos += 13;
+	if ((err = td_u64(&c, &len, "truncated header_event size")))
+		goto fail;
+	if (len > c.size - c.pos) {
+		err = td_err(&c, "header_event runs past the end");
+		goto fail;
+	}
+	c.pos += (size_t)len;
+
+	if ((err = td_u32(&c, &nr, "truncated ftrace format count")))
+		goto fail;
+	if (nr > (c.size - c.pos) / 8) {
+		err = td_err(&c, "absurd ftrace format count");
+		goto fail;
+	}
+	for (u32 i = 0; i < nr; i++)
+		if ((err = td_format(tep, &c, "ftrace")))
+			goto fail;
+
+	if ((err = td_u32(&c, &nr, "truncated system count")))
+		goto fail;
+	if (nr > (c.size - c.pos) / 5) {
+		err = td_err(&c, "absurd system count");
+		goto fail;
+	}
+	for (u32 i = 0; i < nr; i++) {
+		if ((err = td_cstr(&c, &sys, "unterminated system name")) ||
+		    (err = td_u32(&c, &nr_ev, "truncated event count")))
+			goto fail;
+		if (nr_ev > (c.size - c.pos) / 8) {
+			err = td_err(&c, "absurd event count");
+			goto fail;
+		}
+		for (u32 j = 0; j < nr_ev; j++)
+			if ((err = td_format(tep, &c, sys)))
+				goto fail;
+	}
+
+	if ((err = td_u32(&c, &len32, "truncated kallsyms size")) ||
+	    (err = td_text(&c, len32, &text, "kallsyms run past the end")))
+		goto fail;
+	if (len32)
+		tep_parse_kallsyms(tep, text);
+	free(text);
+	text = NULL;
+	if ((err = td_u32(&c, &len32, "truncated printk_formats size")) ||
+	    (err = td_text(&c, len32, &text, "printk_formats run past the end")))
+		goto fail;
+	if (len32)
+		tep_parse_printk_formats(tep, text);
+	free(text);
+	text = NULL;
+	if (strcmp(version, "0.6") >= 0 && c.pos < c.size) {
+		if ((err = td_u64(&c, &len, "truncated saved_cmdlines size")) ||
+		    (err = td_text(&c, len, &text, "saved_cmdlines run past the end")))
+			goto fail;
+		if (len)
+			tep_parse_saved_cmdlines(tep, text);
+		free(text);
+		text = NULL;
+	}
+	*out = tep;
+	return 0;
+fail:
+	free(text);
+	tep_free(tep);
+	return err;
+}
+
+static void put32(struct strbuf *sb, u32 v)
+{
+	strbuf_add(sb, &v, 4);
+}
+
+static void put64(struct strbuf *sb, u64 v)
+{
+	strbuf_add(sb, &v, 8);
+}
+
+static int add_file(struct strbuf *out, const char *path, bool size64, bool optional)
+{
+	struct strbuf f = STRBUF_INIT;
+	ssize_t n = strbuf_read_file(&f, path, 64u << 20);
+
+	if (n < 0) {
+		strbuf_release(&f);
+		if (optional) {
+			if (size64)
+				put64(out, 0);
+			else
+				put32(out, 0);
+			return 0;
+		}
+		return kp_error((int)n, "cannot read '%s': %s", path, strerror((int)-n));
+	}
+	if (size64)
+		put64(out, f.len);
+	else
+		put32(out, (u32)f.len);
+	strbuf_add(out, f.buf, f.len);
+	strbuf_release(&f);
+	return 0;
+}
+
+int tracing_data__build(struct strbuf *out, const char *const *names, int nr)
+{
+	const char *dir = tracefs_tracing_dir();
+	struct strbuf path = STRBUF_INIT;
+	char **systems = NULL;
+	int nr_sys = 0, err = 0;
+
+	if (!dir)
+		return kp_error(KP_ERR_NO_TRACEPOINT,
+				"cannot find tracefs (mount it on /sys/kernel/tracing)");
+	strbuf_add(out, td_magic, sizeof(td_magic));
+	strbuf_add(out, "0.6", 4);
+	strbuf_addch(out, 0); /* little endian */
+	strbuf_addch(out, (int)sizeof(long));
+	put32(out, (u32)sysconf(_SC_PAGESIZE));
+
+	strbuf_add(out, "header_page", 12);
+	strbuf_addf(&path, "%s/events/header_page", dir);
+	if ((err = add_file(out, path.buf, true, false)))
+		goto out;
+	strbuf_add(out, "header_event", 13);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/events/header_event", dir);
+	if ((err = add_file(out, path.buf, true, false)))
+		goto out;
+	put32(out, 0); /* no ftrace formats */
+
+	/* systems in order of first appearance, each with its events */
+	systems = xcalloc((size_t)nr + 1, sizeof(char *));
+	for (int i = 0; i < nr; i++) {
+		const char *colon = strchr(names[i], ':');
+		bool seen = false;
+
+		if (!colon) {
+			err = kp_error(KP_ERR_NO_TRACEPOINT, "'%s' is not a sys:event tracepoint name",
+				       names[i]);
+			goto out;
+		}
+		for (int s = 0; s < nr_sys; s++)
+			if (strlen(systems[s]) == (size_t)(colon - names[i]) &&
+			    !strncmp(systems[s], names[i], (size_t)(colon - names[i])))
+				seen = true;
+		if (!seen)
+			systems[nr_sys++] = xstrndup(names[i], (size_t)(colon - names[i]));
+	}
+	put32(out, (u32)nr_sys);
+	for (int s = 0; s < nr_sys; s++) {
+		size_t slen = strlen(systems[s]);
+		u32 cnt = 0;
+
+		strbuf_add(out, systems[s], slen + 1);
+		for (int i = 0; i < nr; i++)
+			if (!strncmp(names[i], systems[s], slen) && names[i][slen] == ':')
+				cnt++;
+		put32(out, cnt);
+		for (int i = 0; i < nr; i++) {
+			if (strncmp(names[i], systems[s], slen) || names[i][slen] != ':')
+				continue;
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/events/%s/%s/format", dir, systems[s],
+				    names[i] + slen + 1);
+			if ((err = add_file(out, path.buf, true, false))) {
+				err = kp_error(KP_ERR_NO_TRACEPOINT,
+					       "tracepoint %s not found: cannot read '%s'",
+					       names[i], path.buf);
+				goto out;
+			}
+		}
+	}
+	put32(out, 0); /* kallsyms: perf writes none either */
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/printk_formats", dir);
+	add_file(out, path.buf, false, true);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/saved_cmdlines", dir);
+	add_file(out, path.buf, true, true);
+out:
+	for (int s = 0; s < nr_sys; s++)
+		free(systems[s]);
+	free(systems);
+	strbuf_release(&path);
+	return err;
+}

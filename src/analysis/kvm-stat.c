@@ -433,8 +433,7 @@ static int read_field(const struct evsel_info *info, int f, const struct perf_sa
 		      u64 *val)
 {
 	const struct tep_format_field *field = info->field[f];
-	const u8 *p;
-	u64 v = 0;
+	unsigned long long v = 0;
 
 	if (!field) {
 		*val = 0;
@@ -446,33 +445,10 @@ static int read_field(const struct evsel_info *info, int f, const struct perf_sa
 				"field '%s' (offset %d, size %d)",
 				info->name, (unsigned long long)sample->time, sample->raw_size,
 				field->name, field->offset, field->size);
-	p = (const u8 *)sample->raw_data + field->offset;
-	/* the reader hands us raw data in host byte order for these fixed-size ints */
-	switch (field->size) {
-	case 1:
-		v = p[0];
-		break;
-	case 2: {
-		u16 x;
-
-		memcpy(&x, p, 2);
-		v = x;
-		break;
-	}
-	case 4: {
-		u32 x;
-
-		memcpy(&x, p, 4);
-		v = x;
-		break;
-	}
-	case 8:
-		memcpy(&v, p, 8);
-		break;
-	default:
-		for (int i = 0; i < field->size; i++)
-			v |= (u64)p[i] << (8 * i);
-	}
+	/* libtraceevent reads it in the file's byte order, of the format's size */
+	if (tep_read_number_field((struct tep_format_field *)field, sample->raw_data, &v))
+		return kp_error(KP_ERR_MISSING_FIELD, "%s: field '%s' has an unreadable size %d",
+				info->name, field->name, field->size);
 	*val = v;
 	return 0;
 }

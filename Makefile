@@ -14,7 +14,7 @@ NINJA ?= ninja
 
 BUILD_PKGS := gcc meson ninja-build pkg-config libelf-dev libdw-dev libtraceevent-dev \
 	libtracefs-dev libzstd-dev libncurses-dev scdoc
-TEST_PKGS := libcmocka-dev linux-perf tmux binutils
+TEST_PKGS := libcmocka-dev linux-perf tmux binutils time
 
 .PHONY: all deps test-deps build check demo install clean bench
 

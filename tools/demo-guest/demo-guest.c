@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <signal.h>
@@ -292,17 +293,44 @@ static void mkdir_p(const char *path)
 	}
 }
 
-/* DIR/<our pid>/proc/{kallsyms,modules}: what perf kvm --guestmount=DIR reads */
+/*
+ * DIR/<our pid>/: proc/kallsyms and proc/modules (what perf kvm --guestmount=DIR
+ * reads), demo-guest.elf (the guest image) and guest-user.maps: one line in
+ * /proc/PID/maps format mapping the guest's user segment to that ELF, for a
+ * recorder that synthesizes the GUEST_USER MMAP2 of this VMM.
+ */
 static void write_guestmount(const char *dir)
 {
-	char path[4096];
+	const Elf64_Ehdr *eh = image_ehdr();
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(dg_image + eh->e_phoff);
+	char path[PATH_MAX + 64], root[PATH_MAX], elf[PATH_MAX + 64];
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%d/proc", dir, (int)getpid());
 	mkdir_p(path);
-	snprintf(path, sizeof(path), "%s/%d/proc/kallsyms", dir, (int)getpid());
+	snprintf(path, sizeof(path), "%s/%d", dir, (int)getpid());
+	if (!realpath(path, root)) {
+		fprintf(stderr, PROG ": cannot resolve '%s': %s\n", path, strerror(errno));
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
 	write_kallsyms(path);
-	snprintf(path, sizeof(path), "%s/%d/proc/modules", dir, (int)getpid());
+	snprintf(path, sizeof(path), "%s/proc/modules", root);
 	close_out(open_out(path), path);
+	snprintf(elf, sizeof(elf), "%s/demo-guest.elf", root);
+	write_elf(elf);
+	snprintf(path, sizeof(path), "%s/guest-user.maps", root);
+	f = open_out(path);
+	for (int i = 0; i < eh->e_phnum; i++) {
+		uint64_t start = ph[i].p_vaddr & ~0xfffULL;
+		uint64_t end = (ph[i].p_vaddr + ph[i].p_memsz + 0xfff) & ~0xfffULL;
+
+		if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_X) || ph[i].p_vaddr >= DG_KERNEL_MAP)
+			continue;
+		fprintf(f, "%08llx-%08llx r-xp %08llx 00:00 0 %s\n", (unsigned long long)start,
+			(unsigned long long)end, (unsigned long long)(ph[i].p_offset & ~0xfffULL), elf);
+	}
+	close_out(f, path);
 }
 
 /* ---- machine setup ---- */
@@ -719,7 +747,8 @@ static void usage(FILE *f)
 "  --vcpus N                  vCPUs running the mix (default 1; only vCPU 0 does actions)\n"
 "  --kallsyms FILE            write the guest kernel's symbols in /proc/kallsyms format\n"
 "  --elf FILE                 write the guest image (ELF with symbols) to FILE\n"
-"  --guestmount DIR           write DIR/<pid>/proc/{kallsyms,modules} for perf --guestmount\n"
+"  --guestmount DIR           write DIR/<pid>/proc/{kallsyms,modules}, DIR/<pid>/demo-guest.elf\n"
+"                             and DIR/<pid>/guest-user.maps (see the man page)\n"
 "  --ready FILE               create FILE (holding the pid) once every vCPU runs the mix\n"
 "  -h, --help, --version\n"
 "\n"

@@ -1,0 +1,1639 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * machine.c - machines, threads, maps and DSOs, driven by perf.data records.
+ *
+ * The rules are perf 6.1's (util/machine.c, thread.c, map.c, maps.c,
+ * event.c), re-derived so that the same file gives the same threads, maps,
+ * DSO names and build-id lists as perf:
+ *  - records go to the host unless conf->guest and the cpumode is a guest one;
+ *    then to the machine of the record's pid, else the default guest;
+ *  - a kernel MMAP whose name starts with the machine's mmap name creates the
+ *    kernel map (identity map_ip, range from the record, ref-reloc symbol from
+ *    the name suffix and pgoff); other kernel MMAPs are module maps;
+ *  - threads share their process's maps; FORK copies comm and maps of a new
+ *    process; user MMAPs cut the maps they overlap.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data/header.h"
+#include "machine/machine-int.h"
+#include "util/util.h"
+
+#define ENTRY_TRAMPOLINE_NAME "__entry_SYSCALL_64_trampoline"
+
+/* ------------------------------------------------------------------ hashing */
+
+static u32 hash_str(const char *s)
+{
+	u32 h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (u8)*s++) * 16777619u;
+	return h;
+}
+
+static u32 hash_tid(pid_t tid)
+{
+	return (u32)tid * 2654435761u;
+}
+
+/* ---------------------------------------------------------------------- DSOs */
+
+static const char *path_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	/* basename("//anon") is "anon", basename("/a/b/") is "b": perf uses basename(3) */
+	if (s && !s[1]) {
+		const char *end = s;
+
+		while (end > path && end[-1] == '/')
+			end--;
+		if (end == path)
+			return "/";
+		s = end - 1;
+		while (s > path && s[-1] != '/')
+			s--;
+		return s; /* trailing slash kept: rare enough */
+	}
+	return s ? s + 1 : path;
+}
+
+static void dso__set_short_name(struct dso *dso, const char *name)
+{
+	free(dso->short_name);
+	dso->short_name = xstrdup(name);
+}
+
+static void dso__set_long_name(struct machine *machine, struct dso *dso, const char *name);
+
+static void dso_hash_insert(struct machine *machine, struct dso *dso)
+{
+	u32 b;
+
+	if (machine->nr_dsos + 1 > machine->dso_hash_size * 3 / 4) {
+		u32 nsize = machine->dso_hash_size ? machine->dso_hash_size * 2 : 64;
+		struct dso **nh = xcalloc(nsize, sizeof(*nh));
+
+		for (struct dso *d = machine->dsos_head; d; d = d->next) {
+			if (d == dso)
+				continue;
+			b = hash_str(d->long_name) & (nsize - 1);
+			d->hnext = nh[b];
+			nh[b] = d;
+		}
+		free(machine->dso_hash);
+		machine->dso_hash = nh;
+		machine->dso_hash_size = nsize;
+	}
+	b = hash_str(dso->long_name) & (machine->dso_hash_size - 1);
+	dso->hnext = machine->dso_hash[b];
+	machine->dso_hash[b] = dso;
+}
+
+static void dso_hash_remove(struct machine *machine, struct dso *dso)
+{
+	struct dso **pp;
+
+	if (!machine->dso_hash_size)
+		return;
+	pp = &machine->dso_hash[hash_str(dso->long_name) & (machine->dso_hash_size - 1)];
+	for (; *pp; pp = &(*pp)->hnext) {
+		if (*pp == dso) {
+			*pp = dso->hnext;
+			return;
+		}
+	}
+}
+
+static void dso__set_long_name(struct machine *machine, struct dso *dso, const char *name)
+{
+	char *n = xstrdup(name);
+
+	dso_hash_remove(machine, dso);
+	free(dso->long_name);
+	dso->long_name = n;
+	dso_hash_insert(machine, dso);
+}
+
+struct dso *machine__find_dso(struct machine *machine, const char *name)
+{
+	struct dso *d;
+
+	if (!machine->dso_hash_size)
+		return NULL;
+	d = machine->dso_hash[hash_str(name) & (machine->dso_hash_size - 1)];
+	for (; d; d = d->hnext)
+		if (!strcmp(d->long_name, name))
+			return d;
+	return NULL;
+}
+
+static struct dso *machine__find_dso_by_short_name(struct machine *machine, const char *name)
+{
+	for (struct dso *d = machine->dsos_head; d; d = d->next)
+		if (!strcmp(d->short_name, name))
+			return d;
+	return NULL;
+}
+
+static struct dso *machine__addnew_dso(struct machine *machine, const char *long_name,
+				       const char *short_name)
+{
+	struct dso *dso = xzalloc(sizeof(*dso));
+
+	dso->long_name = xstrdup(long_name);
+	dso->short_name = xstrdup(short_name);
+	symtab__init(&dso->syms);
+	symtab__init(&dso->plt);
+	*machine->dsos_tail = dso;
+	machine->dsos_tail = &dso->next;
+	dso_hash_insert(machine, dso);
+	machine->nr_dsos++;
+	return dso;
+}
+
+static bool is_vdso_name(const char *name)
+{
+	return !strcmp(name, "[vdso]") || !strcmp(name, "[vdso32]") || !strcmp(name, "[vdsox32]");
+}
+
+struct dso *machine__findnew_dso(struct machine *machine, const char *name)
+{
+	struct dso *dso = machine__find_dso(machine, name);
+	const char *base;
+	int tid;
+
+	if (dso)
+		return dso;
+	base = path_basename(name);
+	if (sscanf(name, "/tmp/perf-%d.map", &tid) == 1) {
+		char jit[48];
+
+		snprintf(jit, sizeof(jit), "[JIT] tid %d", tid);
+		dso = machine__addnew_dso(machine, name, jit);
+	} else {
+		dso = machine__addnew_dso(machine, name, base);
+	}
+	if (is_vdso_name(name))
+		dso->is_vdso = true;
+	return dso;
+}
+
+static void dso__set_build_id(struct dso *dso, const u8 *bid, u8 size)
+{
+	if (size > KP_BUILD_ID_SIZE)
+		size = KP_BUILD_ID_SIZE;
+	memset(dso->build_id, 0, sizeof(dso->build_id));
+	memcpy(dso->build_id, bid, size);
+	dso->bid_size = size;
+	dso->has_build_id = true;
+}
+
+static void dso__delete(struct dso *dso)
+{
+	symtab__exit(&dso->syms);
+	symtab__exit(&dso->plt);
+	free(dso->long_name);
+	free(dso->short_name);
+	free(dso);
+}
+
+/* ---------------------------------------------------------------------- maps */
+
+static struct map *map__new(struct machine *machine, u64 start, u64 end, u64 pgoff,
+			    struct dso *dso)
+{
+	struct map *map = xzalloc(sizeof(*map));
+
+	map->start = start;
+	map->end = end;
+	map->pgoff = pgoff;
+	map->dso = dso;
+	map->all_next = machine->all_maps;
+	machine->all_maps = map;
+	return map;
+}
+
+static struct map *map__clone(struct machine *machine, const struct map *src)
+{
+	struct map *map = map__new(machine, src->start, src->end, src->pgoff, src->dso);
+
+	map->identity = src->identity;
+	return map;
+}
+
+static struct maps *maps__new(struct machine *machine)
+{
+	struct maps *maps = xzalloc(sizeof(*maps));
+
+	maps->all_next = machine->all_maps_groups;
+	machine->all_maps_groups = maps;
+	return maps;
+}
+
+/* index of the first map with start > addr */
+static u32 maps__upper(const struct maps *maps, u64 addr)
+{
+	u32 lo = 0, hi = maps->nr;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (maps->entries[mid]->start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct map *maps__find(const struct maps *maps, u64 addr)
+{
+	u32 i = maps__upper(maps, addr);
+
+	/* kernel maps may overlap (a kernel map up to ~0 with modules above) */
+	for (u32 n = 0; i > 0 && n < 4; i--, n++) {
+		struct map *m = maps->entries[i - 1];
+
+		if (addr < m->end)
+			return m;
+	}
+	return NULL;
+}
+
+static void maps__add(struct maps *maps, struct map *map)
+{
+	u32 i = maps__upper(maps, map->start);
+
+	ALLOC_GROW(maps->entries, maps->nr + 1, maps->alloc);
+	memmove(&maps->entries[i + 1], &maps->entries[i], (maps->nr - i) * sizeof(*maps->entries));
+	maps->entries[i] = map;
+	maps->nr++;
+}
+
+static void maps__remove_at(struct maps *maps, u32 i)
+{
+	memmove(&maps->entries[i], &maps->entries[i + 1],
+		(maps->nr - i - 1) * sizeof(*maps->entries));
+	maps->nr--;
+}
+
+static void maps__remove(struct maps *maps, struct map *map)
+{
+	for (u32 i = 0; i < maps->nr; i++) {
+		if (maps->entries[i] == map) {
+			maps__remove_at(maps, i);
+			return;
+		}
+	}
+}
+
+void maps__insert(struct machine *machine, struct maps *maps, struct map *map)
+{
+	u32 i = maps__upper(maps, map->start);
+
+	/* the map before the insertion point may reach into the new one */
+	if (i > 0)
+		i--;
+	while (i < maps->nr) {
+		struct map *pos = maps->entries[i];
+
+		if (pos->start >= map->end)
+			break;
+		if (pos->end <= map->start) {
+			i++;
+			continue;
+		}
+		maps__remove_at(maps, i);
+		if (map->start > pos->start) {
+			struct map *before = map__clone(machine, pos);
+
+			before->end = map->start;
+			maps__add(maps, before);
+			i++;
+		}
+		if (map->end < pos->end) {
+			struct map *after = map__clone(machine, pos);
+
+			after->start = map->end;
+			after->pgoff += map->end - pos->start;
+			maps__add(maps, after);
+		}
+	}
+	maps__add(maps, map);
+}
+
+static void maps__clone_into(struct machine *machine, struct maps *dst, const struct maps *src)
+{
+	for (u32 i = 0; i < src->nr; i++)
+		maps__insert(machine, dst, map__clone(machine, src->entries[i]));
+}
+
+/* ------------------------------------------------------------------- threads */
+
+static void thread__set_comm(struct thread *th, const char *comm, size_t len)
+{
+	if (th->comm != th->comm_buf)
+		free(th->comm);
+	if (len < sizeof(th->comm_buf)) {
+		memcpy(th->comm_buf, comm, len);
+		th->comm_buf[len] = '\0';
+		th->comm = th->comm_buf;
+	} else {
+		th->comm = xstrndup(comm, len);
+	}
+	th->comm_set = true;
+}
+
+static void threads_grow(struct machine *machine)
+{
+	u32 nsize = machine->threads_size ? machine->threads_size * 2 : 1024;
+	struct thread **nh = xcalloc(nsize, sizeof(*nh));
+
+	for (u32 b = 0; b < machine->threads_size; b++) {
+		struct thread *t = machine->threads[b], *next;
+
+		for (; t; t = next) {
+			u32 nb = hash_tid(t->tid) & (nsize - 1);
+
+			next = t->hnext;
+			t->hnext = nh[nb];
+			nh[nb] = t;
+		}
+	}
+	free(machine->threads);
+	machine->threads = nh;
+	machine->threads_size = nsize;
+}
+
+static struct thread *threads__lookup(struct machine *machine, pid_t tid)
+{
+	struct thread *t;
+
+	if (machine->last_match && machine->last_match->tid == tid)
+		return machine->last_match;
+	if (!machine->threads_size)
+		return NULL;
+	for (t = machine->threads[hash_tid(tid) & (machine->threads_size - 1)]; t; t = t->hnext) {
+		if (t->tid == tid) {
+			machine->last_match = t;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static void threads__unlink(struct machine *machine, struct thread *th)
+{
+	struct thread **pp;
+
+	if (machine->last_match == th)
+		machine->last_match = NULL;
+	if (!machine->threads_size)
+		return;
+	pp = &machine->threads[hash_tid(th->tid) & (machine->threads_size - 1)];
+	for (; *pp; pp = &(*pp)->hnext) {
+		if (*pp == th) {
+			*pp = th->hnext;
+			machine->nr_threads--;
+			return;
+		}
+	}
+}
+
+static struct thread *__machine__findnew_thread(struct machine *machine, pid_t pid, pid_t tid,
+						bool create);
+
+static void machine__update_thread_pid(struct machine *machine, struct thread *th, pid_t pid)
+{
+	struct thread *leader;
+
+	if (pid == th->pid || pid == -1 || th->pid != -1)
+		return;
+	th->pid = pid;
+	if (th->pid == th->tid)
+		return;
+	leader = __machine__findnew_thread(machine, pid, pid, true);
+	if (!leader->maps)
+		leader->maps = maps__new(machine);
+	if (th->maps == leader->maps)
+		return;
+	if (th->maps && th->maps->nr)
+		pr_debug("Discarding thread maps for %d:%d", th->pid, th->tid);
+	th->maps = leader->maps;
+}
+
+static struct thread *__machine__findnew_thread(struct machine *machine, pid_t pid, pid_t tid,
+						bool create)
+{
+	struct thread *th = threads__lookup(machine, tid);
+	u32 b;
+	int n;
+
+	if (th) {
+		machine__update_thread_pid(machine, th, pid);
+		return th;
+	}
+	if (!create)
+		return NULL;
+	th = xzalloc(sizeof(*th));
+	th->pid = pid;
+	th->tid = tid;
+	th->ppid = -1;
+	n = snprintf(th->comm_buf, sizeof(th->comm_buf), ":%d", tid);
+	(void)n;
+	th->comm = th->comm_buf;
+	th->all_next = machine->all_threads;
+	machine->all_threads = th;
+	if (machine->nr_threads + 1 > machine->threads_size * 3 / 4)
+		threads_grow(machine);
+	b = hash_tid(tid) & (machine->threads_size - 1);
+	th->hnext = machine->threads[b];
+	machine->threads[b] = th;
+	machine->nr_threads++;
+	machine->last_match = th;
+	/* maps after insertion: finding the leader may add it too */
+	if (pid == tid || pid == -1) {
+		th->maps = maps__new(machine);
+	} else {
+		struct thread *leader = __machine__findnew_thread(machine, pid, pid, true);
+
+		th->maps = leader->maps;
+		machine->last_match = th;
+	}
+	return th;
+}
+
+struct thread *machine__findnew_thread(struct machine *machine, pid_t pid, pid_t tid)
+{
+	return __machine__findnew_thread(machine, pid, tid, true);
+}
+
+struct thread *machine__find_thread(struct machine *machine, pid_t pid, pid_t tid)
+{
+	return __machine__findnew_thread(machine, pid, tid, false);
+}
+
+/* ------------------------------------------------------------------ machines */
+
+struct machine *machine__new(struct machines *machines, pid_t pid, const char *root_dir)
+{
+	struct machine *m = xzalloc(sizeof(*m));
+	struct strbuf sb = STRBUF_INIT;
+
+	m->pid = pid;
+	m->machines = machines;
+	m->root_dir = xstrdup(root_dir ? root_dir : "");
+	m->dsos_tail = &m->dsos_head;
+	if (pid == HOST_KERNEL_ID)
+		strbuf_addstr(&sb, "[kernel.kallsyms]");
+	else if (pid == DEFAULT_GUEST_KERNEL_ID)
+		strbuf_addstr(&sb, "[guest.kernel.kallsyms]");
+	else
+		strbuf_addf(&sb, "[guest.kernel.kallsyms.%d]", pid);
+	m->mmap_name = strbuf_detach(&sb, NULL);
+	if (pid != HOST_KERNEL_ID) {
+		struct thread *th = machine__findnew_thread(m, -1, pid);
+		char comm[48];
+		int n = snprintf(comm, sizeof(comm), "[guest/%d]", pid);
+
+		thread__set_comm(th, comm, (size_t)n);
+	}
+	return m;
+}
+
+void machine__delete(struct machine *m)
+{
+	struct dso *d, *dn;
+	struct thread *t, *tn;
+	struct map *mp, *mn;
+	struct maps *g, *gn;
+
+	if (!m)
+		return;
+	for (d = m->dsos_head; d; d = dn) {
+		dn = d->next;
+		dso__delete(d);
+	}
+	for (t = m->all_threads; t; t = tn) {
+		tn = t->all_next;
+		if (t->comm != t->comm_buf)
+			free(t->comm);
+		free(t);
+	}
+	for (mp = m->all_maps; mp; mp = mn) {
+		mn = mp->all_next;
+		free(mp);
+	}
+	for (g = m->all_maps_groups; g; g = gn) {
+		gn = g->all_next;
+		free(g->entries);
+		free(g);
+	}
+	free(m->kmaps.entries);
+	free(m->threads);
+	free(m->dso_hash);
+	free(m->root_dir);
+	free(m->mmap_name);
+	free(m->ref_reloc_name);
+	free(m);
+}
+
+int machines__init(struct machines *machines, const struct symbol_conf *conf)
+{
+	memset(machines, 0, sizeof(*machines));
+	machines->conf = conf;
+	machines->host = machine__new(machines, HOST_KERNEL_ID, "");
+	return 0;
+}
+
+void machines__exit(struct machines *machines)
+{
+	machine__delete(machines->host);
+	for (int i = 0; i < machines->nr_guests; i++)
+		machine__delete(machines->guests[i]);
+	free(machines->guests);
+	memset(machines, 0, sizeof(*machines));
+}
+
+struct machine *machines__find(struct machines *machines, pid_t pid)
+{
+	int lo = 0, hi = machines->nr_guests;
+
+	if (pid == HOST_KERNEL_ID)
+		return machines->host;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		pid_t p = machines->guests[mid]->pid;
+
+		if (p == pid)
+			return machines->guests[mid];
+		if (p < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct machine *machines__findnew(struct machines *machines, pid_t pid)
+{
+	struct machine *m = machines__find(machines, pid);
+	struct strbuf root = STRBUF_INIT;
+	int i;
+
+	if (m)
+		return m;
+	if (pid != DEFAULT_GUEST_KERNEL_ID && machines->conf && machines->conf->guestmount) {
+		strbuf_addf(&root, "%s/%d", machines->conf->guestmount, pid);
+		if (access(root.buf, R_OK)) {
+			pr_warning_once("Can't access file %s", root.buf);
+			strbuf_release(&root);
+			return NULL;
+		}
+	}
+	m = machine__new(machines, pid, root.buf);
+	strbuf_release(&root);
+	ALLOC_GROW(machines->guests, machines->nr_guests + 1, machines->alloc_guests);
+	for (i = machines->nr_guests; i > 0 && machines->guests[i - 1]->pid > pid; i--)
+		machines->guests[i] = machines->guests[i - 1];
+	machines->guests[i] = m;
+	machines->nr_guests++;
+	return m;
+}
+
+static struct machine *machines__find_guest(struct machines *machines, pid_t pid)
+{
+	struct machine *m = machines__find(machines, pid);
+
+	if (!m)
+		m = machines__findnew(machines, DEFAULT_GUEST_KERNEL_ID);
+	return m;
+}
+
+static bool conf_guest(const struct machines *machines)
+{
+	return machines->conf && machines->conf->guest;
+}
+
+static bool conf_host(const struct machines *machines)
+{
+	return !machines->conf || machines->conf->host;
+}
+
+static struct machine *machines__find_for_cpumode(struct machines *machines, u8 cpumode,
+						  pid_t pid)
+{
+	if (conf_guest(machines) &&
+	    (cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER))
+		return machines__find_guest(machines, pid);
+	return machines->host;
+}
+
+/* ------------------------------------------------------------- kernel maps */
+
+static bool machine__is_default_guest(const struct machine *m)
+{
+	return m->pid == DEFAULT_GUEST_KERNEL_ID;
+}
+
+/* perf's kmod_path__parse_name(): "[name]" from a module path or bracketed name */
+static void kmod_name(const char *path, struct strbuf *out, bool *kmod)
+{
+	const char *name = strrchr(path, '/'), *ext;
+	size_t start;
+
+	name = name ? name + 1 : path;
+	strbuf_reset(out);
+	if (name[0] == '[') {
+		*kmod = !(!strncmp(name, "[vdso]", 6) || !strncmp(name, "[vdso32]", 8) ||
+			  !strncmp(name, "[vdsox32]", 9) || !strncmp(name, "[vsyscall]", 10) ||
+			  !strncmp(name, "[kernel.kallsyms]", 17));
+		strbuf_addstr(out, name);
+		return;
+	}
+	ext = strstr(name, ".ko");
+	*kmod = ext && (ext[3] == '\0' || ext[3] == '.');
+	if (!*kmod)
+		ext = strrchr(name, '.');
+	if (!ext)
+		ext = name + strlen(name);
+	strbuf_addch(out, '[');
+	start = out->len;
+	strbuf_add(out, name, ext - name);
+	for (size_t i = start; i < out->len; i++)
+		if (out->buf[i] == '-')
+			out->buf[i] = '_';
+	strbuf_addch(out, ']');
+}
+
+static struct map *machine__addnew_module_map(struct machine *m, u64 start, const char *filename)
+{
+	struct strbuf name = STRBUF_INIT;
+	struct dso *dso;
+	struct map *map;
+	bool kmod;
+
+	kmod_name(filename, &name, &kmod);
+	dso = machine__find_dso_by_short_name(m, name.buf);
+	if (!dso) {
+		dso = machine__findnew_dso(m, name.buf);
+		dso__set_short_name(dso, name.buf);
+		dso__set_long_name(m, dso, filename);
+		dso->is_kmod = kmod;
+		dso->kernel = m->pid == HOST_KERNEL_ID ? DSO_SPACE__KERNEL : DSO_SPACE__KERNEL_GUEST;
+	}
+	strbuf_release(&name);
+	map = map__new(m, start, 0, 0, dso);
+	maps__add(&m->kmaps, map);
+	return map;
+}
+
+static bool is_kernel_module_name(const char *long_name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool kmod;
+
+	kmod_name(long_name, &sb, &kmod);
+	strbuf_release(&sb);
+	return kmod;
+}
+
+static void machine__set_kernel_mmap(struct machine *m, u64 start, u64 end)
+{
+	maps__remove(&m->kmaps, m->vmlinux_map);
+	m->vmlinux_map->start = start;
+	m->vmlinux_map->end = end;
+	/* some files carry a zero-sized kernel MMAP */
+	if (start == 0 && end == 0)
+		m->vmlinux_map->end = ~0ULL;
+	maps__add(&m->kmaps, m->vmlinux_map);
+}
+
+static int machine__process_kernel_mmap(struct machine *m, u64 start, u64 len, u64 pgoff,
+					const char *name, const u8 *bid, u8 bid_size)
+{
+	size_t mlen = strlen(m->mmap_name);
+	bool is_kernel_mmap = !strncmp(name, m->mmap_name, mlen - 1);
+	struct dso *kernel = NULL;
+
+	if (name[0] == '/' || (!is_kernel_mmap && name[0] == '[')) {
+		struct map *map = machine__addnew_module_map(m, start, name);
+
+		map->end = start + len;
+		if (bid)
+			dso__set_build_id(map->dso, bid, bid_size);
+		return 0;
+	}
+	if (!is_kernel_mmap)
+		return 0;
+	for (struct dso *d = m->dsos_head; d; d = d->next) {
+		if (d->kernel == DSO_SPACE__USER || is_kernel_module_name(d->long_name))
+			continue;
+		kernel = d;
+		break;
+	}
+	if (!kernel)
+		kernel = machine__findnew_dso(m, m->mmap_name);
+	kernel->kernel = m->pid == HOST_KERNEL_ID ? DSO_SPACE__KERNEL : DSO_SPACE__KERNEL_GUEST;
+	if (m->vmlinux_map)
+		maps__remove(&m->kmaps, m->vmlinux_map);
+	m->vmlinux_map = map__new(m, 0, 0, 0, kernel);
+	m->vmlinux_map->identity = true;
+	m->kernel_dso = kernel;
+	maps__add(&m->kmaps, m->vmlinux_map);
+	machine__set_kernel_mmap(m, start, start + len);
+	if (pgoff) {
+		/* "[kernel.kallsyms]_text": the part after the mmap name */
+		const char *sym = name + kp_min(mlen, strlen(name));
+
+		free(m->ref_reloc_name);
+		m->ref_reloc_name = xstrdup(sym);
+		m->ref_reloc_addr = pgoff;
+	}
+	if (machine__is_default_guest(m))
+		dso__load(m, kernel);
+	return 0;
+}
+
+/* ------------------------------------------------------------------- records */
+
+static size_t record_strnlen(const union perf_event *event, const char *s)
+{
+	const char *end = (const char *)event + event->header.size;
+
+	if (s >= end)
+		return 0;
+	return strnlen(s, end - s);
+}
+
+static bool is_anon_memory(const char *name)
+{
+	return !strcmp(name, "//anon") || !strncmp(name, "/dev/zero", 9) ||
+	       !strncmp(name, "/anon_hugepage", 14);
+}
+
+static bool is_no_dso_memory(const char *name)
+{
+	return !strncmp(name, "[stack", 6) || !strncmp(name, "/SYSV", 5) ||
+	       !strcmp(name, "[heap]");
+}
+
+static struct dso *machine__findnew_vdso(struct machine *m, const char *name)
+{
+	struct dso *dso = machine__find_dso_by_short_name(m, "[vdso]");
+
+	(void)name;
+	if (dso)
+		return dso;
+	/*
+	 * perf copies its own vdso to a temporary file and names the DSO after
+	 * it; we read our own image from memory instead (same kernel, same vdso).
+	 */
+	dso = machine__addnew_dso(m, "[vdso]", "[vdso]");
+	dso->is_vdso = true;
+	dso->vdso_self = true;
+	return dso;
+}
+
+static int machine__process_mmap(struct machine *m, const union perf_event *event, u8 cpumode,
+				 bool v2)
+{
+	const struct perf_record_mmap2 *e2 = &event->mmap2;
+	const struct perf_record_mmap *e1 = &event->mmap;
+	size_t hdr = v2 ? sizeof(*e2) : sizeof(*e1);
+	const char *fname = v2 ? e2->filename : e1->filename;
+	u64 start = v2 ? e2->start : e1->start;
+	u64 len = v2 ? e2->len : e1->len;
+	u64 pgoff = v2 ? e2->pgoff : e1->pgoff;
+	u32 pid = v2 ? e2->pid : e1->pid, tid = v2 ? e2->tid : e1->tid;
+	const u8 *bid = NULL;
+	u8 bid_size = 0;
+	u32 prot = PROT_EXEC;
+	char name[4096];
+	size_t n;
+	struct thread *th;
+	struct dso *dso, *hdr_dso;
+	struct map *map;
+	bool anon, no_dso;
+
+	if (event->header.size < hdr)
+		return kp_error(KP_ERR_BAD_RECORD, "MMAP record of %u bytes is too short",
+				event->header.size);
+	n = record_strnlen(event, fname);
+	n = kp_min(n, sizeof(name) - 1);
+	memcpy(name, fname, n);
+	name[n] = '\0';
+	if (v2) {
+		prot = e2->prot;
+		if ((event->header.misc & PERF_RECORD_MISC_MMAP_BUILD_ID) && e2->build_id_size) {
+			bid = e2->build_id;
+			bid_size = kp_min(e2->build_id_size, (u8)KP_BUILD_ID_SIZE);
+		}
+	} else if (event->header.misc & PERF_RECORD_MISC_MMAP_DATA) {
+		prot = PROT_READ | PROT_WRITE;
+	}
+	if (cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL)
+		return machine__process_kernel_mmap(m, start, len, pgoff, name, bid, bid_size);
+
+	th = machine__findnew_thread(m, (pid_t)pid, (pid_t)tid);
+	anon = is_anon_memory(name);
+	no_dso = is_no_dso_memory(name);
+	if ((anon || no_dso) && (prot & PROT_EXEC))
+		snprintf(name, sizeof(name), "/tmp/perf-%d.map", (pid_t)pid);
+	if (is_vdso_name(name)) {
+		pgoff = 0;
+		dso = machine__findnew_vdso(m, name);
+	} else {
+		dso = machine__findnew_dso(m, name);
+	}
+	map = map__new(m, start, start + len, pgoff, dso);
+	if (anon || no_dso) {
+		map->identity = true;
+		if (!(prot & PROT_EXEC))
+			dso->loaded = true;
+	}
+	if (bid) {
+		dso__set_build_id(dso, bid, bid_size);
+	} else {
+		hdr_dso = machine__find_dso(m, name);
+		if (hdr_dso && hdr_dso->header_build_id && hdr_dso != dso) {
+			dso__set_build_id(dso, hdr_dso->build_id, hdr_dso->bid_size);
+			dso->header_build_id = true;
+		}
+	}
+	maps__insert(m, th->maps, map);
+	return 0;
+}
+
+static int machine__process_comm(struct machine *m, const union perf_event *event)
+{
+	struct thread *th;
+	size_t n;
+
+	if (event->header.size < sizeof(event->comm))
+		return kp_error(KP_ERR_BAD_RECORD, "COMM record of %u bytes is too short",
+				event->header.size);
+	th = machine__findnew_thread(m, (pid_t)event->comm.pid, (pid_t)event->comm.tid);
+	n = record_strnlen(event, event->comm.comm);
+	thread__set_comm(th, event->comm.comm, n);
+	return 0;
+}
+
+static int machine__process_fork(struct machine *m, const union perf_event *event)
+{
+	const struct perf_record_fork *f = &event->fork;
+	struct thread *th, *parent;
+
+	if (event->header.size < sizeof(*f))
+		return kp_error(KP_ERR_BAD_RECORD, "FORK record of %u bytes is too short",
+				event->header.size);
+	th = machine__find_thread(m, (pid_t)f->pid, (pid_t)f->tid);
+	parent = machine__findnew_thread(m, (pid_t)f->ppid, (pid_t)f->ptid);
+	/* a stale thread with this tid that is not really the parent: forget it */
+	if (parent->pid != (pid_t)f->ppid) {
+		threads__unlink(m, parent);
+		parent = machine__findnew_thread(m, (pid_t)f->ppid, (pid_t)f->ptid);
+	}
+	if (th)
+		threads__unlink(m, th);
+	th = machine__findnew_thread(m, (pid_t)f->pid, (pid_t)f->tid);
+	if (parent->comm_set)
+		thread__set_comm(th, parent->comm, strlen(parent->comm));
+	th->ppid = parent->tid;
+	/* threads of one process share maps; a new process gets a copy */
+	if (th->pid == parent->pid)
+		return 0;
+	if (th->maps == parent->maps)
+		return 0;
+	if (!(event->header.misc & (1 << 13))) /* PERF_RECORD_MISC_FORK_EXEC: synthesized */
+		maps__clone_into(m, th->maps, parent->maps);
+	return 0;
+}
+
+static int machine__process_exit(struct machine *m, const union perf_event *event)
+{
+	struct thread *th;
+
+	if (event->header.size < sizeof(event->fork))
+		return kp_error(KP_ERR_BAD_RECORD, "EXIT record of %u bytes is too short",
+				event->header.size);
+	th = machine__find_thread(m, (pid_t)event->fork.pid, (pid_t)event->fork.tid);
+	if (th)
+		th->dead = true;
+	return 0;
+}
+
+/* perf's __event_process_build_id() */
+static int machines__add_build_id(struct machines *machines, pid_t pid, u16 cpumode,
+				  const u8 *bid, u8 size, const char *filename)
+{
+	struct machine *m = machines__findnew(machines, pid);
+	enum dso_space space;
+	struct dso *dso;
+
+	if (!m)
+		return 0;
+	switch (cpumode) {
+	case PERF_RECORD_MISC_KERNEL:
+		space = DSO_SPACE__KERNEL;
+		break;
+	case PERF_RECORD_MISC_GUEST_KERNEL:
+		space = DSO_SPACE__KERNEL_GUEST;
+		break;
+	case PERF_RECORD_MISC_USER:
+	case PERF_RECORD_MISC_GUEST_USER:
+		space = DSO_SPACE__USER;
+		break;
+	default:
+		return 0;
+	}
+	dso = machine__findnew_dso(m, filename);
+	dso__set_build_id(dso, bid, size);
+	dso->header_build_id = true;
+	if (space != DSO_SPACE__USER) {
+		struct strbuf sb = STRBUF_INIT;
+		bool kmod;
+
+		kmod_name(filename, &sb, &kmod);
+		if (kmod) {
+			dso->is_kmod = true;
+			dso__set_short_name(dso, sb.buf);
+		}
+		strbuf_release(&sb);
+		dso->kernel = space;
+	}
+	return 0;
+}
+
+int machines__set_build_ids(struct machines *machines, const struct build_id_entry *entries,
+			    u32 nr)
+{
+	for (u32 i = 0; i < nr; i++) {
+		const struct build_id_entry *e = &entries[i];
+		u8 size = e->size ? e->size : KP_BUILD_ID_SIZE;
+		int err;
+
+		if (!e->filename)
+			continue;
+		err = machines__add_build_id(machines, e->pid, e->cpumode & PERF_RECORD_MISC_CPUMODE_MASK,
+					     e->build_id, kp_min(size, (u8)KP_BUILD_ID_SIZE),
+					     e->filename);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int machines__process_event(struct machines *machines, const union perf_event *event,
+			    const struct perf_sample *sample)
+{
+	u8 cpumode = event->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	pid_t spid = sample ? (pid_t)sample->pid : -1;
+	struct machine *m;
+
+	switch (event->header.type) {
+	case PERF_RECORD_MMAP:
+	case PERF_RECORD_MMAP2:
+		if (event->header.size < sizeof(event->mmap))
+			return kp_error(KP_ERR_BAD_RECORD, "MMAP record of %u bytes is too short",
+					event->header.size);
+		m = machines__find_for_cpumode(machines, cpumode, (pid_t)event->mmap.pid);
+		if (!m)
+			return 0;
+		return machine__process_mmap(m, event, cpumode,
+					     event->header.type == PERF_RECORD_MMAP2);
+	case PERF_RECORD_COMM:
+		m = machines__find_for_cpumode(machines, cpumode, spid);
+		return m ? machine__process_comm(m, event) : 0;
+	case PERF_RECORD_FORK:
+		m = machines__find_for_cpumode(machines, cpumode, spid);
+		return m ? machine__process_fork(m, event) : 0;
+	case PERF_RECORD_EXIT:
+		m = machines__find_for_cpumode(machines, cpumode, spid);
+		return m ? machine__process_exit(m, event) : 0;
+	case PERF_RECORD_HEADER_BUILD_ID: {
+		const struct perf_record_header_build_id *b = &event->build_id;
+		u8 size = KP_BUILD_ID_SIZE;
+		char name[4096];
+		size_t n;
+
+		if (event->header.size < sizeof(*b))
+			return kp_error(KP_ERR_BAD_RECORD, "BUILD_ID record of %u bytes is too short",
+					event->header.size);
+		if (event->header.misc & PERF_RECORD_MISC_BUILD_ID_SIZE)
+			size = kp_min(b->size, (u8)KP_BUILD_ID_SIZE);
+		n = kp_min(record_strnlen(event, b->filename), sizeof(name) - 1);
+		memcpy(name, b->filename, n);
+		name[n] = '\0';
+		return machines__add_build_id(machines, b->pid, cpumode, b->build_id, size, name);
+	}
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------ symbol loading */
+
+static const char *buildid_dir(struct strbuf *sb)
+{
+	const char *env = getenv("PERF_BUILDID_DIR");
+	const char *home;
+
+	strbuf_reset(sb);
+	if (env && *env) {
+		strbuf_addstr(sb, env);
+		return sb->buf;
+	}
+	home = getenv("HOME");
+	if (!home || !*home)
+		return NULL;
+	strbuf_addf(sb, "%s/.debug", home);
+	return sb->buf;
+}
+
+/* ~/.debug/.build-id/xx/rest/<file> */
+static bool build_id_cache_path(const struct dso *dso, const char *file, struct strbuf *out)
+{
+	char sbid[KP_SBUILD_ID_SIZE];
+	struct strbuf dir = STRBUF_INIT;
+	bool ok = false;
+
+	if (!dso->has_build_id)
+		return false;
+	build_id__sprintf(dso->build_id, dso->bid_size, sbid);
+	if (buildid_dir(&dir)) {
+		strbuf_reset(out);
+		strbuf_addf(out, "%s/.build-id/%.2s/%s/%s", dir.buf, sbid, sbid + 2, file);
+		ok = true;
+	}
+	strbuf_release(&dir);
+	return ok;
+}
+
+static bool is_regular_file(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+static void kernel_symbols_fixup_map(struct machine *m, struct dso *dso)
+{
+	struct map *map = m->vmlinux_map;
+
+	if (!map || map->dso != dso || !dso->syms.nr)
+		return;
+	maps__remove(&m->kmaps, map);
+	map->start = dso->syms.syms[0].start;
+	map->end = dso->syms.syms[dso->syms.nr - 1].end;
+	maps__add(&m->kmaps, map);
+}
+
+struct kallsyms_load {
+	struct symtab *st;
+};
+
+static int kallsyms_load_cb(const struct kallsym *ks, void *arg)
+{
+	struct kallsyms_load *a = arg;
+	char t = (char)toupper((unsigned char)ks->type);
+	u8 binding;
+
+	if (t != 'T' && t != 'W' && t != 'D' && t != 'B')
+		return 0;
+	if (ks->name[0] == '$')
+		return 0;
+	if (ks->type == 'W')
+		binding = STB_WEAK;
+	else
+		binding = isupper((unsigned char)ks->type) ? STB_GLOBAL : STB_LOCAL;
+	symtab__add(a->st, ks->addr, 0, binding, (t == 'T' || t == 'W') ? STT_FUNC : STT_OBJECT,
+		    ks->full, ks->fulllen);
+	return 0;
+}
+
+static struct map *kmaps__find_by_name(struct machine *m, const char *name)
+{
+	for (u32 i = 0; i < m->kmaps.nr; i++)
+		if (!strcmp(m->kmaps.entries[i]->dso->short_name, name))
+			return m->kmaps.entries[i];
+	return NULL;
+}
+
+/*
+ * perf's maps__split_kallsyms(): module symbols move to their module's DSO
+ * (addresses made module-relative), core kernel symbols stay, shifted by the
+ * relocation delta.  Symbols of modules without a map are dropped, as are
+ * core symbols after the modules (perf puts them in zero-sized "[kernel].N"
+ * maps that no address can hit).
+ */
+static int machine__split_kallsyms(struct machine *m, struct dso *kernel, struct symtab *all,
+				   u64 delta)
+{
+	struct symtab core;
+	struct map *curr = m->vmlinux_map;
+	bool in_module = false;
+	int count = 0;
+
+	symtab__init(&core);
+	for (size_t i = 0; i < all->nr; i++) {
+		struct symbol *s = &all->syms[i];
+		const char *tab = strchr(s->name, '\t');
+
+		if (tab) {
+			const char *mod = tab + 1;
+
+			if (!in_module || strcmp(curr->dso->short_name, mod)) {
+				if (in_module && kernel->kernel == DSO_SPACE__KERNEL_GUEST &&
+				    machine__is_default_guest(m))
+					curr->dso->loaded = true;
+				curr = kmaps__find_by_name(m, mod);
+				if (!curr) {
+					pr_debug("%s/proc/{kallsyms,modules} inconsistency while looking for \"%s\" module!",
+						 m->root_dir, mod);
+					curr = m->vmlinux_map;
+					in_module = false;
+					continue;
+				}
+				in_module = true;
+				if (curr->dso->loaded && !machine__is_default_guest(m))
+					continue;
+			} else if (curr->dso->loaded && !machine__is_default_guest(m)) {
+				continue;
+			}
+			symtab__add(&curr->dso->syms, map__map_ip(curr, s->start),
+				    s->end - s->start, s->binding, s->type, s->name,
+				    (size_t)(tab - s->name));
+			continue;
+		}
+		if (!strcmp(s->name, ENTRY_TRAMPOLINE_NAME))
+			continue;
+		if (in_module) {
+			if (count == 0) {
+				curr = m->vmlinux_map;
+				in_module = false;
+			} else {
+				continue; /* "[kernel].N": unreachable in perf */
+			}
+		}
+		symtab__add(&core, s->start - delta, s->end - s->start, s->binding, s->type,
+			    s->name, strlen(s->name));
+		count++;
+	}
+	if (in_module && kernel->kernel == DSO_SPACE__KERNEL_GUEST && machine__is_default_guest(m))
+		curr->dso->loaded = true;
+	for (u32 i = 0; i < m->kmaps.nr; i++) {
+		struct dso *d = m->kmaps.entries[i]->dso;
+
+		if (d != kernel) {
+			symtab__sort(&d->syms);
+			symtab__resolve_names(&d->syms);
+		}
+	}
+	symtab__resolve_names(&core);
+	symtab__exit(&kernel->syms);
+	kernel->syms = core;
+	return count;
+}
+
+static int dso__load_kallsyms(struct machine *m, struct dso *dso, const char *path)
+{
+	struct kallsyms_load a;
+	struct symtab all;
+	u64 delta = 0;
+	int err;
+
+	symtab__init(&all);
+	a.st = &all;
+	err = kallsyms__parse(path, kallsyms_load_cb, &a);
+	if (err) {
+		pr_warning("%s", kp_errmsg(err));
+		symtab__exit(&all);
+		return err;
+	}
+	if (m->ref_reloc_name && *m->ref_reloc_name) {
+		u64 addr;
+
+		if (kallsyms__get_function_start(path, m->ref_reloc_name, &addr)) {
+			pr_warning("'%s': no '%s' symbol to relocate the kernel with", path,
+				   m->ref_reloc_name);
+			symtab__exit(&all);
+			return -ENOENT;
+		}
+		delta = addr - m->ref_reloc_addr;
+	}
+	symtab__finish(&all, true);
+	err = machine__split_kallsyms(m, dso, &all, delta);
+	symtab__exit(&all);
+	if (err > 0)
+		kernel_symbols_fixup_map(m, dso);
+	return err;
+}
+
+static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *path)
+{
+	struct elf_syms_opts opts = { .adjust_symbols = false, .want_plt = false };
+	struct symtab st;
+	u64 text = 0, reloc = 0;
+	int n;
+
+	symtab__init(&st);
+	n = elf__load_symbols(path, NULL, &opts, &st, NULL);
+	if (n < 0) {
+		pr_warning("%s", kp_errmsg(n));
+		symtab__exit(&st);
+		return n;
+	}
+	if (m->ref_reloc_name && *m->ref_reloc_name &&
+	    !elf__symbol_start(path, m->ref_reloc_name, &text))
+		reloc = m->ref_reloc_addr - text;
+	for (size_t i = 0; i < st.nr; i++) {
+		st.syms[i].start += reloc;
+		st.syms[i].end += reloc;
+	}
+	symtab__finish(&st, false);
+	symtab__exit(&dso->syms);
+	dso->syms = st;
+	kernel_symbols_fixup_map(m, dso);
+	return (int)st.nr;
+}
+
+static void dso__load_kernel(struct machine *m, struct dso *dso)
+{
+	const struct symbol_conf *conf = m->machines->conf;
+	struct strbuf path = STRBUF_INIT;
+	int err = -1;
+
+	if (m->pid == HOST_KERNEL_ID) {
+		if (conf && conf->kallsyms) {
+			strbuf_addstr(&path, conf->kallsyms);
+		} else {
+			u8 host_bid[KP_BUILD_ID_SIZE];
+			int sz;
+
+			sz = sysfs__read_build_id("/sys/kernel/notes", host_bid);
+			if (!dso->has_build_id ||
+			    (sz > 0 && sz == dso->bid_size && !memcmp(host_bid, dso->build_id, sz))) {
+				strbuf_addstr(&path, "/proc/kallsyms");
+			} else {
+				struct strbuf dir = STRBUF_INIT;
+				char sbid[KP_SBUILD_ID_SIZE];
+
+				build_id__sprintf(dso->build_id, dso->bid_size, sbid);
+				if (buildid_dir(&dir))
+					strbuf_addf(&path, "%s/[kernel.kallsyms]/%s/kallsyms", dir.buf,
+						    sbid);
+				strbuf_release(&dir);
+				if (!path.len || !is_regular_file(path.buf)) {
+					pr_warning_once("No kallsyms or vmlinux with build-id %s was found",
+							sbid);
+					strbuf_reset(&path);
+				}
+			}
+		}
+		if (path.len)
+			err = dso__load_kallsyms(m, dso, path.buf);
+	} else if (machine__is_default_guest(m)) {
+		if (conf && conf->guestvmlinux)
+			err = dso__load_vmlinux(m, dso, conf->guestvmlinux);
+		else if (conf && conf->guestkallsyms)
+			err = dso__load_kallsyms(m, dso, conf->guestkallsyms);
+	} else {
+		strbuf_addf(&path, "%s/proc/kallsyms", m->root_dir);
+		err = dso__load_kallsyms(m, dso, path.buf);
+	}
+	if (err > 0 && !(m->pid == DEFAULT_GUEST_KERNEL_ID && conf && conf->guestvmlinux) &&
+	    m->pid != HOST_KERNEL_ID)
+		dso__set_long_name(m, dso, m->mmap_name);
+	strbuf_release(&path);
+}
+
+static int load_vdso_self(struct dso *dso)
+{
+	const unsigned char *img = (const void *)getauxval(AT_SYSINFO_EHDR);
+	const Elf64_Ehdr *eh = (const void *)img;
+	struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true };
+	size_t size;
+
+	if (!img || memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64)
+		return -ENOENT;
+	/* the section headers are the last thing in the image */
+	size = eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
+	return elf__load_symbols_mem(img, size, "[vdso]", &opts, &dso->syms, &dso->plt);
+}
+
+/*
+ * Candidate files for a user DSO, in perf 6.1's order: debuglink targets,
+ * build-id cache (elf, debug), /usr/lib/debug/PATH.debug, /usr/lib/debug/PATH,
+ * /usr/lib/debug/.build-id/xx/rest.debug, the file itself.  The first with a
+ * .symtab gives the symbols, the first with a .dynsym the PLT and offsets.
+ */
+static void dso__candidates(struct machine *m, struct dso *dso, char ***out, size_t *nr)
+{
+	struct strbuf sb = STRBUF_INIT, link = STRBUF_INIT, real = STRBUF_INIT;
+	char **v = NULL;
+	size_t n = 0, alloc = 0;
+	char sbid[KP_SBUILD_ID_SIZE];
+
+#define ADD(str)                                           \
+	do {                                                \
+		ALLOC_GROW(v, n + 1, alloc);                \
+		v[n++] = xstrdup(str);                      \
+	} while (0)
+
+	strbuf_addf(&real, "%s%s", m->root_dir, dso->long_name);
+	if (is_regular_file(real.buf) && !elf__read_debuglink(real.buf, &link)) {
+		const char *slash = strrchr(real.buf, '/');
+		int dirlen = slash ? (int)(slash - real.buf) : 0;
+
+		ADD(link.buf);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%.*s/%s", dirlen, real.buf, link.buf);
+		ADD(sb.buf);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%.*s/.debug/%s", dirlen, real.buf, link.buf);
+		ADD(sb.buf);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "/usr/lib/debug%.*s/%s", dirlen, real.buf, link.buf);
+		ADD(sb.buf);
+	}
+	if (build_id_cache_path(dso, "elf", &sb))
+		ADD(sb.buf);
+	if (build_id_cache_path(dso, "debug", &sb))
+		ADD(sb.buf);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "/usr/lib/debug%s.debug", real.buf);
+	ADD(sb.buf);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "/usr/lib/debug%s", real.buf);
+	ADD(sb.buf);
+	if (dso->has_build_id) {
+		build_id__sprintf(dso->build_id, dso->bid_size, sbid);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "/usr/lib/debug/.build-id/%.2s/%s.debug", sbid, sbid + 2);
+		ADD(sb.buf);
+	}
+	ADD(real.buf);
+#undef ADD
+	strbuf_release(&sb);
+	strbuf_release(&link);
+	strbuf_release(&real);
+	*out = v;
+	*nr = n;
+}
+
+static bool build_id_matches(const struct dso *dso, const char *path)
+{
+	u8 bid[KP_BUILD_ID_SIZE];
+	int sz;
+
+	if (!dso->has_build_id)
+		return true;
+	sz = filename__read_build_id(path, bid);
+	/* perf rejects only a build-id that is present and different */
+	if (sz <= 0)
+		return true;
+	return sz == dso->bid_size && !memcmp(bid, dso->build_id, sz);
+}
+
+static void dso__load_user(struct machine *m, struct dso *dso)
+{
+	struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true };
+	char **cand, *syms = NULL, *runtime = NULL;
+	size_t nr;
+	int n;
+
+	if (!dso->has_build_id) {
+		struct strbuf real = STRBUF_INIT;
+		u8 bid[KP_BUILD_ID_SIZE];
+		int sz;
+
+		strbuf_addf(&real, "%s%s", m->root_dir, dso->long_name);
+		if (is_regular_file(real.buf) && (sz = filename__read_build_id(real.buf, bid)) > 0)
+			dso__set_build_id(dso, bid, (u8)sz);
+		strbuf_release(&real);
+	}
+	dso__candidates(m, dso, &cand, &nr);
+	for (size_t i = 0; i < nr && !(syms && runtime); i++) {
+		bool has_symtab = false, has_dynsym = false;
+
+		if (!is_regular_file(cand[i]))
+			continue;
+		if (elf__has_symtab(cand[i], &has_symtab, &has_dynsym))
+			continue;
+		if (!build_id_matches(dso, cand[i])) {
+			pr_debug("build id mismatch for %s", cand[i]);
+			continue;
+		}
+		if (!syms && has_symtab)
+			syms = cand[i];
+		if (!runtime && has_dynsym)
+			runtime = cand[i];
+	}
+	if (!syms)
+		syms = runtime;
+	if (!runtime)
+		runtime = syms;
+	if (syms) {
+		n = elf__load_symbols(syms, runtime, &opts, &dso->syms, &dso->plt);
+		if (n < 0)
+			pr_warning("%s", kp_errmsg(n));
+	}
+	for (size_t i = 0; i < nr; i++)
+		free(cand[i]);
+	free(cand);
+}
+
+void dso__load(struct machine *m, struct dso *dso)
+{
+	if (dso->loaded)
+		return;
+	dso->loaded = true;
+	if (dso->kernel != DSO_SPACE__USER && !dso->is_kmod) {
+		dso__load_kernel(m, dso);
+		return;
+	}
+	if (dso->kernel != DSO_SPACE__USER)
+		return; /* module symbols come from kallsyms when the kernel loads first */
+	if (dso->is_vdso) {
+		struct strbuf path = STRBUF_INIT;
+		struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true };
+
+		if (dso->vdso_self) {
+			load_vdso_self(dso);
+		} else if (build_id_cache_path(dso, "vdso", &path) && is_regular_file(path.buf)) {
+			int n = elf__load_symbols(path.buf, NULL, &opts, &dso->syms, &dso->plt);
+
+			if (n < 0)
+				pr_warning("%s", kp_errmsg(n));
+		}
+		strbuf_release(&path);
+	} else if (dso->long_name[0] == '/') {
+		dso__load_user(m, dso);
+	}
+	symtab__finish(&dso->syms, false);
+	symtab__sort(&dso->plt);
+	symtab__resolve_names(&dso->plt);
+}
+
+struct symbol *dso__find_symbol(struct machine *machine, struct dso *dso, u64 addr)
+{
+	struct symbol *s;
+
+	dso__load(machine, dso);
+	s = symtab__find(&dso->syms, addr);
+	if (!s && dso->plt.nr)
+		s = symtab__find(&dso->plt, addr);
+	return s;
+}
+
+/* ---------------------------------------------------------------- resolving */
+
+static void thread__find_map(struct machines *machines, struct machine *m, struct thread *th,
+			     u8 cpumode, u64 addr, struct addr_location *al)
+{
+	const struct maps *maps = th ? th->maps : NULL;
+	bool host = conf_host(machines), guest = conf_guest(machines);
+	bool kernel = false;
+
+	al->machine = m;
+	al->thread = th;
+	al->map = NULL;
+	al->dso = NULL;
+	al->sym = NULL;
+	al->addr = addr;
+	al->ip = addr;
+	al->cpumode = cpumode;
+	al->filtered = AL_FILTER_NONE;
+	if (!m)
+		return;
+	if (cpumode == PERF_RECORD_MISC_KERNEL && host) {
+		al->level = 'k';
+		kernel = true;
+	} else if (cpumode == PERF_RECORD_MISC_USER && host) {
+		al->level = '.';
+	} else if (cpumode == PERF_RECORD_MISC_GUEST_KERNEL && guest) {
+		al->level = 'g';
+		kernel = true;
+	} else if (cpumode == PERF_RECORD_MISC_GUEST_USER && guest) {
+		al->level = 'u';
+	} else {
+		al->level = 'H';
+		if ((cpumode == PERF_RECORD_MISC_GUEST_USER ||
+		     cpumode == PERF_RECORD_MISC_GUEST_KERNEL) && !guest)
+			al->filtered = AL_FILTER_GUEST;
+		if ((cpumode == PERF_RECORD_MISC_USER || cpumode == PERF_RECORD_MISC_KERNEL) && !host)
+			al->filtered = AL_FILTER_HOST;
+		return;
+	}
+	if (kernel)
+		maps = &m->kmaps;
+	if (!maps)
+		return;
+	al->map = maps__find(maps, addr);
+	if (!al->map)
+		return;
+	/* loading kernel symbols may move the kernel maps: load before using them */
+	if (kernel)
+		dso__load(m, al->map->dso);
+	al->dso = al->map->dso;
+	al->addr = map__map_ip(al->map, addr);
+	al->dso->hit = true;
+	al->sym = dso__find_symbol(m, al->dso, al->addr);
+}
+
+void machines__resolve(struct machines *machines, const struct perf_sample *sample,
+		       struct addr_location *al)
+{
+	struct machine *m = machines__find_for_cpumode(machines, sample->cpumode,
+						       (pid_t)sample->pid);
+	struct thread *th = m ? machine__findnew_thread(m, (pid_t)sample->pid,
+							 (pid_t)sample->tid)
+			      : NULL;
+
+	thread__find_map(machines, m, th, sample->cpumode, sample->ip, al);
+}
+
+void machines__resolve_ip(struct machines *machines, struct machine *machine,
+			  struct thread *thread, u8 cpumode, u64 ip, struct addr_location *al)
+{
+	thread__find_map(machines, machine, thread, cpumode, ip, al);
+}
+
+/* ---------------------------------------------------------------- accessors */
+
+pid_t machine__pid(const struct machine *machine)
+{
+	return machine->pid;
+}
+
+bool machine__is_host(const struct machine *machine)
+{
+	return machine->pid == HOST_KERNEL_ID;
+}
+
+const char *thread__comm_str(const struct thread *thread)
+{
+	return thread->comm;
+}
+
+pid_t thread__pid(const struct thread *thread)
+{
+	return thread->pid;
+}
+
+pid_t thread__tid(const struct thread *thread)
+{
+	return thread->tid;
+}
+
+const char *dso__name(const struct dso *dso)
+{
+	return dso->short_name;
+}
+
+const char *dso__long_name(const struct dso *dso)
+{
+	return dso->long_name;
+}
+
+static int machine__for_each_dso_with_build_id(struct machine *m, bool hit_only,
+					       int (*fn)(struct machine *, struct dso *,
+							 const u8 *, u8, void *),
+					       void *arg)
+{
+	for (struct dso *d = m->dsos_head; d; d = d->next) {
+		int err;
+
+		if (!d->has_build_id || (hit_only && !d->hit))
+			continue;
+		err = fn(m, d, d->build_id, d->bid_size, arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int machines__for_each_dso_with_build_id(struct machines *machines, bool hit_only,
+					 int (*fn)(struct machine *machine, struct dso *dso,
+						   const u8 *build_id, u8 size, void *arg),
+					 void *arg)
+{
+	int err = machine__for_each_dso_with_build_id(machines->host, hit_only, fn, arg);
+
+	for (int i = 0; !err && i < machines->nr_guests; i++)
+		err = machine__for_each_dso_with_build_id(machines->guests[i], hit_only, fn, arg);
+	return err;
+}

@@ -281,7 +281,7 @@ static void add_event(struct record *rec, const struct kp_attr *attr, const char
 
 static void config_attrs(struct record *rec)
 {
-	bool cpu_wide = rec->nr_cpus > 0;
+	bool cpu_wide = !rec->nr_tids;
 	u64 st = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_PERIOD;
 
 	if (cpu_wide)
@@ -401,60 +401,71 @@ static void kill_workload(struct record *rec)
 
 /* ---- opening ---- */
 
+/*
+ * One fd per (cpu, thread, event): the kernel refuses to mmap an inherited
+ * per-thread event that is not bound to a CPU, so even -p/-t/COMMAND targets
+ * are opened on every CPU (as perf does).  The first fd of each CPU owns that
+ * CPU's ring; every other fd on the CPU is redirected into it.
+ */
 static int open_events(struct record *rec)
 {
-	bool cpu_wide = rec->nr_cpus > 0;
-	int nslots = cpu_wide ? rec->nr_cpus : rec->nr_tids;
+	bool cpu_wide = !rec->nr_tids;
+	int nthreads = cpu_wide ? 1 : rec->nr_tids;
 
-	rec->rings = xcalloc((size_t)nslots, sizeof(*rec->rings));
-	for (int s = 0; s < nslots; s++) {
-		int cpu = cpu_wide ? rec->cpus[s] : -1;
-		pid_t pid = cpu_wide ? -1 : rec->tids[s];
+	rec->rings = xcalloc((size_t)rec->nr_cpus, sizeof(*rec->rings));
+	for (int c = 0; c < rec->nr_cpus; c++) {
+		int cpu = rec->cpus[c];
 		int first_fd = -1;
 
-		for (int e = 0; e < rec->nr_evs; e++) {
-			struct rec_event *ev = &rec->evs[e];
-			struct rec_fd *rf;
-			u64 id;
-			int fd, err;
+		for (int t = 0; t < nthreads; t++) {
+			pid_t pid = cpu_wide ? -1 : rec->tids[t];
 
-			fd = kp_event_open(&ev->attr, pid, cpu, -1, 0);
-			if (fd < 0) {
-				struct strbuf what = STRBUF_INIT;
+			for (int e = 0; e < rec->nr_evs; e++) {
+				struct rec_event *ev = &rec->evs[e];
+				struct rec_fd *rf;
+				u64 id;
+				int fd, err;
 
-				if (fd == -ESRCH && !cpu_wide && !rec->workload)
-					continue; /* the thread exited meanwhile */
-				strbuf_addf(&what, "event '%s' on %s %d", ev->name,
-					    cpu_wide ? "CPU" : "thread", cpu_wide ? cpu : (int)pid);
-				err = kp_event_open_error(fd, what.buf);
-				strbuf_release(&what);
-				return err;
-			}
-			ALLOC_GROW(rec->fds, rec->nr_fds + 1, rec->alloc_fds);
-			rf = &rec->fds[rec->nr_fds++];
-			rf->fd = fd;
-			rf->ev = e;
-			rf->ring = -1;
-			err = kp_event_id(fd, &id);
-			if (err)
-				return kp_error(err, "cannot read the id of event '%s': %s", ev->name,
-						strerror(-err));
-			ev->ids = xreallocarray(ev->ids, ev->nr_ids + 1, sizeof(u64));
-			ev->ids[ev->nr_ids++] = id;
-			if (first_fd < 0) {
-				struct kp_ring *ring = &rec->rings[rec->nr_rings];
+				fd = kp_event_open(&ev->attr, pid, cpu, -1, 0);
+				if (fd < 0) {
+					struct strbuf what = STRBUF_INIT;
 
-				err = kp_ring__mmap(ring, fd, cpu, rec->mmap_pages);
-				if (err)
+					if (fd == -ESRCH && !cpu_wide && !rec->workload)
+						break; /* the thread exited meanwhile */
+					strbuf_addf(&what, "event '%s' on CPU %d", ev->name, cpu);
+					if (!cpu_wide)
+						strbuf_addf(&what, " for thread %d", (int)pid);
+					err = kp_event_open_error(fd, what.buf);
+					strbuf_release(&what);
 					return err;
-				rf->ring = rec->nr_rings++;
-				first_fd = fd;
-			} else {
+				}
+				ALLOC_GROW(rec->fds, rec->nr_fds + 1, rec->alloc_fds);
+				rf = &rec->fds[rec->nr_fds++];
+				rf->fd = fd;
+				rf->ev = e;
+				rf->ring = -1;
+				err = kp_event_id(fd, &id);
+				if (err)
+					return kp_error(err, "cannot read the id of event '%s': %s",
+							ev->name, strerror(-err));
+				ev->ids = xreallocarray(ev->ids, ev->nr_ids + 1, sizeof(u64));
+				ev->ids[ev->nr_ids++] = id;
+				if (first_fd < 0) {
+					struct kp_ring *ring = &rec->rings[rec->nr_rings];
+
+					err = kp_ring__mmap(ring, fd, cpu, rec->mmap_pages);
+					if (err)
+						return err;
+					rf->ring = rec->nr_rings++;
+					first_fd = fd;
+					continue;
+				}
 				err = kp_event_ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT,
 						     (unsigned long)first_fd);
 				if (err)
-					return kp_error(err, "cannot redirect event '%s' into the ring "
-							"buffer: %s", ev->name, strerror(-err));
+					return kp_error(err, "cannot redirect event '%s' into the "
+							"ring buffer of CPU %d: %s", ev->name, cpu,
+							strerror(-err));
 			}
 		}
 	}
@@ -579,7 +590,7 @@ static int synth_guest_elf(struct record *rec, struct kp_synth *s, const char *p
 {
 	char *abs = realpath(path, NULL);
 	size_t nph;
-	int fd, err = 0;
+	int fd, err = 0, nr = 0;
 	Elf *elf;
 
 	if (!abs)
@@ -603,13 +614,28 @@ static int synth_guest_elf(struct record *rec, struct kp_synth *s, const char *p
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
 		    !(ph.p_flags & PF_X) || (s64)ph.p_vaddr < 0)
 			continue;
-		/* one map per VMM process: guest user threads are the VMM's vCPU threads */
-		for (int p = 0; !err && p < rec->nr_procs; p++)
+		/*
+		 * One map per VMM process (guest user samples carry the vCPU thread's
+		 * host pid), page aligned as a kernel mapping would be.
+		 */
+		for (int p = 0; !err && p < rec->nr_procs; p++) {
+			u64 start = ph.p_vaddr & ~0xfffULL;
+			u64 len = (ph.p_vaddr + ph.p_memsz - start + 0xfff) & ~0xfffULL;
+
 			err = kp_synth__mmap2(s, PERF_RECORD_MISC_GUEST_USER, (u32)rec->procs[p],
-					      (u32)rec->procs[p], ph.p_vaddr, ph.p_memsz,
-					      ph.p_offset, PROT_READ | PROT_EXEC, MAP_PRIVATE,
-					      abs);
+					      (u32)rec->procs[p], start, len,
+					      ph.p_offset & ~0xfffULL, PROT_READ | PROT_EXEC,
+					      MAP_PRIVATE, abs);
+			/* a workload has not started yet: its threads do not exist */
+			if (!err && !rec->workload)
+				err = kp_synth__guest_comms(s, rec->procs[p]);
+			nr++;
+		}
 	}
+	if (!err && !nr)
+		pr_warning("'%s': no guest user map written (%s)", abs,
+			   rec->nr_procs ? "no executable user segment"
+					 : "--guest-user-elf needs -p PID or a command");
 out:
 	if (elf)
 		elf_end(elf);
@@ -646,7 +672,7 @@ static int synthesize(struct record *rec)
 	if (!err && ctx->guest && ctx->guestkallsyms)
 		err = kp_synth__kernel_mmap(s, ctx->guestkallsyms, true, 0);
 	if (!err) {
-		if (rec->nr_cpus && !rec->nr_procs) {
+		if (!rec->nr_tids) {
 			err = kp_synth__all(s);
 		} else if (rec->tid_str) {
 			err = kp_synth__thread(s, rec->tids[0]);
@@ -716,7 +742,7 @@ static int record_loop(struct record *rec, int sfd)
 {
 	struct pollfd *pfd = xcalloc((size_t)rec->nr_rings + 1, sizeof(*pfd));
 	bool stop = false;
-	int ret = 0;
+	int ret = 0, nr_hup = 0;
 
 	for (int r = 0; r < rec->nr_rings; r++) {
 		pfd[r].fd = rec->rings[r].fd;
@@ -754,16 +780,18 @@ static int record_loop(struct record *rec, int sfd)
 				}
 			}
 		}
-		/* per-thread targets: all gone (POLLHUP on every ring) means done */
-		if (!rec->nr_cpus && !rec->workload) {
-			int hup = 0;
-
-			for (int r = 0; r < rec->nr_rings; r++)
-				if (pfd[r].revents & POLLHUP)
-					hup++;
-			if (hup == rec->nr_rings)
-				stop = true;
+		/*
+		 * A ring whose tasks all exited reports POLLHUP forever: stop polling it
+		 * (it was just drained).  Thread targets: all gone means done.
+		 */
+		for (int r = 0; r < rec->nr_rings; r++) {
+			if (pfd[r].fd >= 0 && (pfd[r].revents & (POLLHUP | POLLERR))) {
+				pfd[r].fd = -1;
+				nr_hup++;
+			}
 		}
+		if (nr_hup == rec->nr_rings && rec->nr_tids && !rec->workload)
+			stop = true;
 	}
 	free(pfd);
 	return ret;
@@ -1014,6 +1042,8 @@ static int setup_targets(struct record *rec, const sigset_t *oldmask)
 		if (err)
 			return kp_fail(err);
 	}
+	if (!rec->nr_cpus)
+		online_cpus(rec);
 	return 0;
 }
 

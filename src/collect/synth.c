@@ -394,6 +394,34 @@ int kp_synth__thread(struct kp_synth *s, pid_t tid)
 	return err;
 }
 
+int kp_synth__guest_comms(struct kp_synth *s, pid_t pid)
+{
+	struct perf_record_comm *c = (struct perf_record_comm *)s->buf;
+	struct dirent *de;
+	char path[320], comm[32];
+	DIR *dir;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while (!err && (de = readdir(dir)) != NULL) {
+		if (!all_digits(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid, de->d_name);
+		if (read_small(path, comm, 17) < 0)
+			continue;
+		comm[strcspn(comm, "\n")] = '\0';
+		c->pid = (u32)pid;
+		c->tid = (u32)atoi(de->d_name);
+		err = emit_rec(s, PERF_RECORD_COMM, PERF_RECORD_MISC_GUEST_USER,
+			       put_name(s, offsetof(struct perf_record_comm, comm), comm, 16));
+	}
+	closedir(dir);
+	return err;
+}
+
 int kp_synth__all(struct kp_synth *s)
 {
 	struct dirent *de;

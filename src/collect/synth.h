@@ -67,6 +67,13 @@ int kp_synth__process(struct kp_synth *s, pid_t pid, bool mmaps);
 /** kp_synth__thread - FORK+COMM of the single task @tid and its process's MMAP2s. */
 int kp_synth__thread(struct kp_synth *s, pid_t tid);
 
+/**
+ * kp_synth__guest_comms - a GUEST_USER COMM for every task of VMM process @pid,
+ * so that the guest machine's threads (keyed by the vCPU threads' host pids)
+ * have names in reports.
+ */
+int kp_synth__guest_comms(struct kp_synth *s, pid_t pid);
+
 /** kp_synth__all - kp_synth__process() for every process in /proc. */
 int kp_synth__all(struct kp_synth *s);
 

@@ -2,7 +2,7 @@
 # The demo guest performs exactly the PIO/MMIO/MSR/CPUID actions asked for:
 # Linux perf's kvm tracepoint counts are the oracle.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/demo-lib.sh"
+. "$SRCDIR/tests/e2e/demo-lib.sh"
 need_perf
 need_root
 need_demo_guest

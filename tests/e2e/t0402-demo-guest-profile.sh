@@ -4,7 +4,7 @@
 # guest RIPs, and each demo function's share is within 10 points of its weight.  With the
 # guest's user segment mapped by a GUEST_USER MMAP2 (add-guest-mmap.py), perf names them.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/demo-lib.sh"
+. "$SRCDIR/tests/e2e/demo-lib.sh"
 need_perf
 need_root
 need_demo_guest

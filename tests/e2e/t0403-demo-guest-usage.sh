@@ -3,7 +3,7 @@
 # --kallsyms is a sorted guest-kernel kallsyms with _text/_stext/_etext, --elf is the guest
 # image with the demo functions as symbols, and a missing /dev/kvm is a clear error.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/demo-lib.sh"
+. "$SRCDIR/tests/e2e/demo-lib.sh"
 [ -x "$DEMO_GUEST" ] || skip "demo guest not built: $DEMO_GUEST"
 G=$DEMO_GUEST
 

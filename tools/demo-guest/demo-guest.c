@@ -359,13 +359,15 @@ static void setup_memory(struct vm *vm, const struct options *o)
 	gdt[6] = 0x00affb000000ffffULL; /* 0x33 64-bit user code */
 	for (int i = 0; i < o->nr_vcpus; i++) {
 		uint64_t tss = DG_TSS + (uint64_t)i * DG_TSS_SIZE;
+		uint64_t rsp0 = DG_KSTACK + (uint64_t)(i + 1) * DG_STACK_SIZE;
+		uint16_t iopb = 0x68;
 
 		gdt[8 + 2 * i] = 0x67 | ((tss & 0xffffff) << 16) | (0x8bULL << 40) |
 				 (((tss >> 24) & 0xff) << 56);
 		gdt[9 + 2 * i] = tss >> 32;
 		/* RSP0, and an I/O bitmap offset past the limit (no bitmap) */
-		*(uint64_t *)(m + tss + 4) = DG_KSTACK + (uint64_t)(i + 1) * DG_STACK_SIZE;
-		*(uint16_t *)(m + tss + 0x66) = 0x68;
+		memcpy(m + tss + 4, &rsp0, sizeof(rsp0)); /* the TSS packs RSP0 unaligned */
+		memcpy(m + tss + 0x66, &iopb, sizeof(iopb));
 	}
 	for (int v = 0; v < 32; v++)
 		set_gate(idt, v, v == 6 ? ud : fault + 16 * v);

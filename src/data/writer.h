@@ -28,6 +28,14 @@ int perf_writer__open(struct perf_writer **out, const char *path);
 int perf_writer__add_evsel(struct perf_writer *w, const struct kp_attr *attr, const char *name,
 			   const u64 *ids, u32 nr_ids);
 
+/**
+ * perf_writer__set_compression - compress the data section with zstd at
+ * @level (1..22; 0 = off), as `perf record -z` does: records are written as
+ * PERF_RECORD_COMPRESSED and the COMPRESSED feature is added.  Call before
+ * perf_writer__start().
+ */
+int perf_writer__set_compression(struct perf_writer *w, int level);
+
 /** perf_writer__start - write the header, ids and attrs; data follows. */
 int perf_writer__start(struct perf_writer *w);
 

@@ -21,6 +21,7 @@ struct kp_cmd {
 /* sorted by name; exact matching only */
 static const struct kp_cmd commands[] = {
 	/* { "name", cmd_name, "one-line help" }, added as commands land */
+	{ "buildid-list", cmd_buildid_list, "list the build-ids of the DSOs in a perf.data file" },
 };
 
 static const char *const main_usage[] = {

@@ -550,9 +550,54 @@ void machine__delete(struct machine *m)
 	free(m);
 }
 
+static int count_ksym(const struct kallsym *ks, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static int count_module(const struct kmodule *m, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * Symbol files named on the command line are checked up front, so a bad
+ * copy is one clear error instead of a report without symbols.
+ */
+static int symbol_conf__check(const struct symbol_conf *conf)
+{
+	size_t n = 0;
+	int err;
+
+	if (!conf)
+		return 0;
+	if (conf->kallsyms && (err = kallsyms__parse(conf->kallsyms, count_ksym, &n)))
+		return err;
+	if (conf->guestkallsyms && !conf->guestvmlinux &&
+	    (err = kallsyms__parse(conf->guestkallsyms, count_ksym, &n)))
+		return err;
+	if (conf->guestmodules && (err = modules__parse(conf->guestmodules, count_module, &n)))
+		return err;
+	if (conf->guestvmlinux) {
+		bool symtab, dynsym;
+
+		err = elf__has_symtab(conf->guestvmlinux, &symtab, &dynsym);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int machines__init(struct machines *machines, const struct symbol_conf *conf)
 {
+	int err;
+
 	memset(machines, 0, sizeof(*machines));
+	err = symbol_conf__check(conf);
+	if (err)
+		return err;
 	machines->conf = conf;
 	machines->host = machine__new(machines, HOST_KERNEL_ID, "");
 	return 0;
@@ -982,7 +1027,7 @@ int machines__set_build_ids(struct machines *machines, const struct build_id_ent
 {
 	for (u32 i = 0; i < nr; i++) {
 		const struct build_id_entry *e = &entries[i];
-		u8 size = e->size ? e->size : KP_BUILD_ID_SIZE;
+		u8 size = e->size;
 		int err;
 
 		if (!e->filename)

@@ -80,7 +80,13 @@ struct addr_location {
 	enum addr_filter filtered;
 };
 
-/** machines__init - create the host machine (and guests named by @conf). */
+/**
+ * machines__init - create the host machine.  The symbol files @conf names
+ * (--kallsyms, --guestkallsyms, --guestmodules, --guestvmlinux) are checked
+ * first: a missing or malformed one fails with its file and line in the
+ * kp_error() detail (KP_ERR_BAD_SYMFILE, KP_ERR_BAD_ELF or -errno).
+ * Call machines__exit() in every case.
+ */
 int machines__init(struct machines *machines, const struct symbol_conf *conf);
 /** machines__exit - free every machine, thread, map, DSO and symbol. */
 void machines__exit(struct machines *machines);

@@ -770,7 +770,8 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 		c = cmp_u64_desc(a->count, b->count);
 		break;
 	case KVM_SORT_TIME:
-		c = cmp_dbl_desc(a->stats.mean, b->stats.mean);
+		/* perf 6.1 compares the means converted to u64 (its getters return u64) */
+		c = cmp_u64_desc((u64)a->stats.mean, (u64)b->stats.mean);
 		break;
 	case KVM_SORT_TOTAL:
 		c = cmp_u64_desc(a->stats.time, b->stats.time);

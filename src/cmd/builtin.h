@@ -54,6 +54,7 @@ int kp_fail(int err);
 
 int cmd_buildid_list(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct kp_ctx *ctx);
+int cmd_flamegraph(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_record(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_report(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_script(int argc, char **argv, struct kp_ctx *ctx);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/callchain.h"
 #include "cmd/builtin.h"
+#include "cmd/script.h"
 #include "data/reader.h"
 #include "machine/machine.h"
 #include "ui/folded.h"
@@ -64,6 +66,89 @@ static int process_sample(struct perf_tool *tool, union perf_event *event,
 	return script__print_sample(&sc->script, evsel, sample, &al, sc->out);
 }
 
+/*
+ * perf's session names the host idle thread (pid 0) "swapper" before reading
+ * any record; a COMM record through the machine layer does the same.
+ */
+static int register_idle_thread(struct machines *machines)
+{
+	union {
+		struct perf_record_comm comm;
+		u8 buf[sizeof(struct perf_record_comm) + 16];
+	} ev;
+	struct perf_sample sample = { .time = 0, .cpu = (u32)-1, .period = 1 };
+
+	memset(&ev, 0, sizeof(ev));
+	ev.comm.header.type = PERF_RECORD_COMM;
+	ev.comm.header.misc = PERF_RECORD_MISC_USER;
+	ev.comm.header.size = sizeof(ev);
+	memcpy(ev.buf + sizeof(struct perf_record_comm), "swapper", 8);
+	return machines__process_event(machines, (union perf_event *)&ev, &sample);
+}
+
+static void script_cmd__tool_init(struct script_cmd *sc)
+{
+	sc->tool.sample = process_sample;
+	sc->tool.mmap = process_machine_event;
+	sc->tool.mmap2 = process_machine_event;
+	sc->tool.comm = process_machine_event;
+	sc->tool.fork = process_machine_event;
+	sc->tool.exit = process_machine_event;
+	sc->tool.ksymbol = process_machine_event;
+	sc->tool.build_id = process_build_id;
+	sc->tool.ordered_events = true;
+}
+
+static void symbol_conf__from_ctx(struct symbol_conf *conf, const struct kp_ctx *ctx,
+				  const char *kallsyms)
+{
+	memset(conf, 0, sizeof(*conf));
+	conf->host = ctx->host;
+	conf->guest = ctx->guest;
+	conf->guestmount = ctx->guestmount;
+	conf->guestkallsyms = ctx->guestkallsyms;
+	conf->guestmodules = ctx->guestmodules;
+	conf->guestvmlinux = ctx->guestvmlinux;
+	conf->kallsyms = kallsyms;
+	conf->symfs = "";
+}
+
+int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *kallsyms,
+		      bool no_callchain, struct folded **out)
+{
+	struct script_cmd sc = { .no_callchain = no_callchain };
+	struct symbol_conf conf;
+	struct perf_data *data = NULL;
+	int err;
+
+	*out = NULL;
+	symbol_conf__from_ctx(&conf, ctx, kallsyms);
+	err = perf_data__open(&data, input);
+	if (err)
+		return err;
+	err = machines__init(&sc.machines, &conf);
+	if (err) {
+		perf_data__delete(data);
+		return err;
+	}
+	if (data->header.nr_build_ids)
+		machines__set_build_ids(&sc.machines, data->header.build_ids,
+					data->header.nr_build_ids);
+	sc.folded = folded__new(&sc.machines);
+	script_cmd__tool_init(&sc);
+	err = register_idle_thread(&sc.machines);
+	if (!err)
+		err = perf_data__process(data, &sc.tool);
+	machines__exit(&sc.machines);
+	perf_data__delete(data);
+	if (err) {
+		folded__delete(sc.folded);
+		return err;
+	}
+	*out = sc.folded;
+	return 0;
+}
+
 enum {
 	OPT_FOLDED = 256,
 	OPT_KALLSYMS,
@@ -84,15 +169,8 @@ static const struct option script_opts[] = {
 int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 {
 	struct script_cmd sc = { .out = stdout };
-	struct symbol_conf conf = {
-		.host = ctx->host,
-		.guest = ctx->guest,
-		.guestmount = ctx->guestmount,
-		.guestkallsyms = ctx->guestkallsyms,
-		.guestmodules = ctx->guestmodules,
-		.guestvmlinux = ctx->guestvmlinux,
-		.symfs = "",
-	};
+	struct symbol_conf conf;
+	const char *kallsyms = NULL;
 	const char *input = kp_ctx__file_name(ctx);
 	const char *fields[8];
 	int nr_fields = 0;
@@ -119,7 +197,7 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 			folded = true;
 			break;
 		case OPT_KALLSYMS:
-			conf.kallsyms = optarg;
+			kallsyms = optarg;
 			break;
 		case OPT_MAX_STACK: {
 			char *end;
@@ -147,6 +225,7 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 	if (folded && nr_fields)
 		return kp_usage_error(script_usage, "-F and --folded do not go together");
 
+	symbol_conf__from_ctx(&conf, ctx, kallsyms);
 	err = perf_data__open(&data, input);
 	if (err)
 		return kp_fail(err);
@@ -177,17 +256,10 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 	if (folded)
 		sc.folded = folded__new(&sc.machines);
 
-	sc.tool.sample = process_sample;
-	sc.tool.mmap = process_machine_event;
-	sc.tool.mmap2 = process_machine_event;
-	sc.tool.comm = process_machine_event;
-	sc.tool.fork = process_machine_event;
-	sc.tool.exit = process_machine_event;
-	sc.tool.ksymbol = process_machine_event;
-	sc.tool.build_id = process_build_id;
-	sc.tool.ordered_events = true;
-
-	err = perf_data__process(data, &sc.tool);
+	script_cmd__tool_init(&sc);
+	err = register_idle_thread(&sc.machines);
+	if (!err)
+		err = perf_data__process(data, &sc.tool);
 	if (err == -EPIPE) {
 		status = KP_EXIT_OK; /* reader went away (| head) */
 		goto out;

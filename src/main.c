@@ -22,8 +22,7 @@ struct kp_cmd {
 static const struct kp_cmd commands[] = {
 	/* { "name", cmd_name, "one-line help" }, added as commands land */
 	{ "buildid-list", cmd_buildid_list, "list the build-ids of the DSOs in a perf.data file" },
-	{ "flamegraph", cmd_flamegraph, "write an SVG flame graph, guest frames coloured" },
-	{ "script", cmd_script, "print every sample (perf script layout) or folded stacks" },
+	{ "record", cmd_record, "sample the host and/or guests into a perf.data file" },
 };
 
 static const char *const main_usage[] = {

@@ -36,6 +36,7 @@
 #include "collect/hits.h"
 #include "collect/ring.h"
 #include "collect/synth.h"
+#include "data/header.h"
 #include "data/tracing-data.h"
 #include "data/writer.h"
 
@@ -304,7 +305,7 @@ static void config_attrs(struct record *rec)
 		if (!rec->tid_str)
 			kp_attr_set_flag(a, KP_ATTR_INHERIT);
 		kp_attr_set_flag(a, KP_ATTR_SAMPLE_ID_ALL);
-		if (rec->workload)
+		if (rec->workload && !cpu_wide)
 			kp_attr_set_flag(a, KP_ATTR_ENABLE_ON_EXEC);
 		if (rec->count_set || tp) {
 			a->sample_period = rec->count_set ? rec->count : 1;
@@ -362,8 +363,11 @@ static int prepare_workload(struct record *rec, const sigset_t *oldmask)
 	rec->child = pid;
 	rec->go_fd = go[1];
 	rec->err_fd = errp[0];
-	add_tid(rec, pid);
-	add_proc(rec, pid);
+	/* with -a/-C the command only says how long to record */
+	if (!rec->all_cpus && !rec->cpu_list) {
+		add_tid(rec, pid);
+		add_proc(rec, pid);
+	}
 	return 0;
 }
 
@@ -1036,7 +1040,8 @@ static int setup_targets(struct record *rec, const sigset_t *oldmask)
 		if (parse_u64(rec->tid_str, &tid) || !tid || tid > 0x7fffffff)
 			return kp_usage_error(record_usage, "bad thread id '%s'", rec->tid_str);
 		add_tid(rec, (pid_t)tid);
-	} else if (rec->workload) {
+	}
+	if (rec->workload) {
 		int err = prepare_workload(rec, oldmask);
 
 		if (err)
@@ -1104,6 +1109,78 @@ static int finish_file(struct record *rec)
 	return err;
 }
 
+/*
+ * After ENOSPC/EIO the writer cannot finish (there is no room for the feature
+ * sections).  Keep what reached the disk: move the temporary file aside, cut
+ * it after the last whole record, store that data size in its header
+ * (rewriting bytes in place needs no space) and move it to the output name,
+ * an existing output going to FILE.old as usual.  The result is a valid
+ * perf.data file without header features (no build-ids, hostname ...).
+ */
+static int salvage_partial(struct record *rec, u64 *kept)
+{
+	struct strbuf tmp = STRBUF_INIT, part = STRBUF_INIT, old = STRBUF_INIT;
+	struct perf_file_header h;
+	struct stat st;
+	const u8 *map = MAP_FAILED;
+	u64 off = 0;
+	int fd = -1, err = 0;
+
+	strbuf_addf(&tmp, "%s.tmp", rec->output);
+	strbuf_addf(&part, "%s.partial", rec->output);
+	strbuf_addf(&old, "%s.old", rec->output);
+	if (rename(tmp.buf, part.buf) < 0) {
+		err = kp_error(-errno, "'%s': cannot keep the partial recording: %s", tmp.buf,
+			       strerror(errno));
+		goto out;
+	}
+	fd = open(part.buf, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    h.magic != PERF_MAGIC2 || h.data.offset > (u64)st.st_size) {
+		err = kp_error(KP_ERR_TRUNCATED, "'%s': too little was written to keep anything",
+			       part.buf);
+		goto out;
+	}
+	if ((u64)st.st_size > h.data.offset)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	off = h.data.offset;
+	if (map != MAP_FAILED) {
+		while (off + sizeof(struct perf_event_header) <= (u64)st.st_size) {
+			struct perf_event_header eh;
+
+			memcpy(&eh, map + off, sizeof(eh));
+			if (eh.size < sizeof(eh) || off + eh.size > (u64)st.st_size)
+				break;
+			off += eh.size;
+		}
+		munmap((void *)map, (size_t)st.st_size);
+	}
+	h.data.size = off - h.data.offset;
+	memset(h.adds_features, 0, sizeof(h.adds_features));
+	if (ftruncate(fd, (off_t)off) < 0 || pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    fsync(fd) < 0) {
+		err = kp_error(-errno, "'%s': cannot fix up the partial recording: %s", part.buf,
+			       strerror(errno));
+		goto out;
+	}
+	if (!access(rec->output, F_OK) && rename(rec->output, old.buf) < 0) {
+		err = kp_error(-errno, "'%s': cannot rename to '%s': %s", rec->output, old.buf,
+			       strerror(errno));
+		goto out;
+	}
+	if (rename(part.buf, rec->output) < 0)
+		err = kp_error(-errno, "'%s': cannot rename to '%s': %s", part.buf, rec->output,
+			       strerror(errno));
+	*kept = h.data.size;
+out:
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&tmp);
+	strbuf_release(&part);
+	strbuf_release(&old);
+	return err;
+}
+
 int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 {
 	struct record rec = {
@@ -1162,23 +1239,25 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 		err = perf_writer__add_evsel(rec.w, &rec.evs[e].attr, rec.evs[e].name,
 					     rec.evs[e].ids, rec.evs[e].nr_ids);
 	if (!err && rec.comp_level)
-		err = kp_error(KP_ERR_UNSUPPORTED, "-z: compressed output is not available yet");
+		err = perf_writer__set_compression(rec.w, rec.comp_level);
 	if (!err)
 		err = perf_writer__start(rec.w);
 	if (!err)
 		err = synthesize(&rec);
+	if (err && rec.write_err)
+		goto write_failed;
 	if (err) {
 		status = kp_fail(err);
 		goto out;
 	}
+	if (!rec.nr_tids || !rec.workload)
+		ioctl_all(&rec, PERF_EVENT_IOC_ENABLE);
 	if (rec.workload) {
 		err = start_workload(&rec);
 		if (err) {
 			status = kp_fail(err);
 			goto out;
 		}
-	} else {
-		ioctl_all(&rec, PERF_EVENT_IOC_ENABLE);
 	}
 
 	err = record_loop(&rec, sfd);
@@ -1189,16 +1268,18 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 		;
 	if (rec.write_err) {
 		/* stop on ENOSPC/EIO: keep what was written, tell where it is */
-		int werr = rec.write_err;
+		u64 kept;
 
-		fprintf(stderr, "error: %s\n", kp_errmsg(werr));
-		rec.write_err = 0;
-		err = finish_file(&rec);
+write_failed:
+		kept = 0;
+		fprintf(stderr, "error: %s\n", kp_errmsg(rec.write_err));
+		err = salvage_partial(&rec, &kept);
 		if (err)
 			fprintf(stderr, "error: %s\n", kp_errmsg(err));
-		fprintf(stderr, "[ kvmprof record: stopped early; the %llu samples written before "
-				"the error are in %s ]\n",
-			(unsigned long long)rec.samples, rec.output);
+		else
+			fprintf(stderr, "[ kvmprof record: stopped early: %s holds the %.3f MB written "
+					"before the error (a valid file without header features) ]\n",
+				rec.output, (double)kept / 1024.0 / 1024.0);
 		status = KP_EXIT_FAILURE;
 		goto out;
 	}

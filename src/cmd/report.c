@@ -169,6 +169,28 @@ static int report__build_id(struct perf_tool *tool, union perf_event *event)
 	return machines__process_event(&rep->machines, event, NULL);
 }
 
+/*
+ * perf's session registers the host idle thread (pid 0) as "swapper" before it
+ * reads any record; a COMM record through the machine layer does the same.
+ */
+static int report__register_idle_thread(struct report *rep)
+{
+	union {
+		struct perf_record_comm comm;
+		u8 buf[sizeof(struct perf_record_comm) + 16];
+	} ev;
+	struct perf_sample sample = { .time = 0, .cpu = (u32)-1, .period = 1 };
+
+	memset(&ev, 0, sizeof(ev));
+	ev.comm.header.type = PERF_RECORD_COMM;
+	ev.comm.header.misc = PERF_RECORD_MISC_USER;
+	ev.comm.header.size = sizeof(ev);
+	ev.comm.pid = 0;
+	ev.comm.tid = 0;
+	memcpy(ev.buf + sizeof(struct perf_record_comm), "swapper", 8);
+	return machines__process_event(&rep->machines, (union perf_event *)&ev, &sample);
+}
+
 static const char *const report_tips[] = {
 	"Tip: kvmprof report -n shows the number of samples of each row",
 	"Tip: kvmprof --host report shows host and guest samples side by side",
@@ -176,21 +198,36 @@ static const char *const report_tips[] = {
 	"Tip: kvmprof report --sort pid groups the samples by thread",
 };
 
-static void report__print(struct report *rep, const struct hists_fprintf_opts *opts, bool quiet,
-			  bool header)
+/* perf prints this before it reads the samples */
+static void report__print_file_header(struct report *rep, bool header)
+{
+#ifdef KP_HAVE_HEADER_FPRINTF
+	if (header) {
+		perf_header__fprintf(rep->data, stdout, false);
+		return;
+	}
+#endif
+	fputs("# To display the perf.data header info, please use "
+	      "--header/--header-only options.\n#\n",
+	      stdout);
+}
+
+static size_t report__nr_entries(const struct report *rep)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < rep->nr_hists; i++)
+		if (rep->hists[i])
+			n += rep->hists[i]->nr_entries;
+	return n;
+}
+
+static void report__print(struct report *rep, const struct hists_fprintf_opts *opts, bool quiet)
 {
 	struct evlist *evlist = &rep->data->evlist;
 	u64 total_samples = 0;
 
 	if (!quiet) {
-#ifdef KP_HAVE_HEADER_FPRINTF
-		if (header)
-			perf_header__fprintf(rep->data, stdout, false);
-		else
-#endif
-			fputs("# To display the perf.data header info, please use "
-			      "--header/--header-only options.\n#\n",
-			      stdout);
 		printf("#\n# Total Lost Samples: %llu\n#\n",
 		       (unsigned long long)rep->data->stats.total_lost_samples);
 	}
@@ -311,7 +348,7 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+i:ns:g:qvh", report_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:i:ns:g:qvh", report_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
@@ -430,17 +467,22 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		.kallsyms = kallsyms,
 		.symfs = "",
 	};
+	rep.nr_hists = rep.data->evlist.nr;
+	rep.hists = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.hists));
 	err = machines__init(&rep.machines, &rep.conf);
 	if (err) {
+		free(rep.hists);
 		perf_data__delete(rep.data);
 		return kp_fail(err);
+	}
+	err = report__register_idle_thread(&rep);
+	if (err) {
+		status = kp_fail(err);
+		goto out;
 	}
 	if (rep.data->header.nr_build_ids)
 		machines__set_build_ids(&rep.machines, rep.data->header.build_ids,
 					rep.data->header.nr_build_ids);
-
-	rep.nr_hists = rep.data->evlist.nr;
-	rep.hists = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.hists));
 	rep.tool = (struct perf_tool){
 		.sample = report__sample,
 		.mmap = report__machine_event,
@@ -452,12 +494,19 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		.build_id = report__build_id,
 		.ordered_events = true,
 	};
+	if (!quiet)
+		report__print_file_header(&rep, header);
 	err = perf_data__process(rep.data, &rep.tool);
 	if (err) {
 		status = kp_fail(err);
 		goto out;
 	}
-	report__print(&rep, &opts, quiet, header);
+	if (!report__nr_entries(&rep)) {
+		/* like perf: not an error, the table is just empty */
+		fprintf(stderr, "warning: the %s data has no samples\n", input);
+		goto out;
+	}
+	report__print(&rep, &opts, quiet);
 out:
 	for (int i = 0; i < rep.nr_hists; i++) {
 		if (rep.hists[i]) {

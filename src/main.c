@@ -24,7 +24,6 @@ static const struct kp_cmd commands[] = {
 	{ "buildid-list", cmd_buildid_list, "list the build-ids of the DSOs in a perf.data file" },
 	{ "flamegraph", cmd_flamegraph, "write an SVG flame graph, guest frames coloured" },
 	{ "record", cmd_record, "sample the host and/or guests into a perf.data file" },
-	{ "stat", cmd_stat, "KVM event statistics: record, report, or count a command" },
 	{ "report", cmd_report, "show where the samples went (perf report --stdio)" },
 	{ "script", cmd_script, "print every sample (perf script layout) or folded stacks" },
 	{ "stat", cmd_stat, "KVM event statistics: record, report, or count a command" },

@@ -24,10 +24,7 @@
 #include "analysis/hist.h"
 #include "analysis/sort.h"
 #include "ui/stdio/hist.h"
-#if __has_include("ui/header.h")
 #include "ui/header.h"
-#define KP_HAVE_HEADER_FPRINTF 1
-#endif
 
 #define REPORT_MAX_STACK 127
 
@@ -201,12 +198,10 @@ static const char *const report_tips[] = {
 /* perf prints this before it reads the samples */
 static void report__print_file_header(struct report *rep, bool header)
 {
-#ifdef KP_HAVE_HEADER_FPRINTF
 	if (header) {
 		perf_header__fprintf(rep->data, stdout, false);
 		return;
 	}
-#endif
 	fputs("# To display the perf.data header info, please use "
 	      "--header/--header-only options.\n#\n",
 	      stdout);
@@ -432,12 +427,8 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		return kp_fail(err);
 
 	if (header_only) {
-#ifdef KP_HAVE_HEADER_FPRINTF
-		perf_header__fprintf(rep.data, stdout, false);
-#else
-		fputs("error: --header-only is not available in this build\n", stderr);
-		status = KP_EXIT_FAILURE;
-#endif
+		if (perf_header__fprintf(rep.data, stdout, false))
+			status = KP_EXIT_FAILURE;
 		perf_data__delete(rep.data);
 		return status;
 	}

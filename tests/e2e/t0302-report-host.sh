@@ -44,6 +44,15 @@ for o in "" "--no-children" "--sort pid" "--sort comm,dso" "--showcpuutilization
 	# perf kvm --host report is kvmprof --host report (guest columns appear)
 	compare "--host -i host.data report -g none $o" "kvm --host -i host.data report -g none $o"
 done
+# the header block from the data layer replaces the first comment line
+compare "--host --no-guest report -i host.data -g none --header" "report -i host.data -g none --header"
+compare "--host --no-guest report -i host.data --header-only" "report -i host.data --header-only"
+# host kernel symbols from a copy of kallsyms
+if [ -r /proc/kallsyms ]; then
+	cp /proc/kallsyms kallsyms.copy
+	compare "--host --no-guest report -i host.data -g none --kallsyms kallsyms.copy" \
+		"report -i host.data -g none --kallsyms kallsyms.copy"
+fi
 # guest-only view of a host file: every sample is filtered, only the totals remain
 compare "-i host.data report -g none" "kvm -i host.data report -g none"
 

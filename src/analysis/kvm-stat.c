@@ -25,7 +25,14 @@ static const char *const tp_fields[KVM_TP_NR][2] = {
 	[KVM_TP_MMIO] = { "type", "gpa" },
 	[KVM_TP_PIO] = { "rw", "port" },
 	[KVM_TP_MSR] = { "write", "ecx" },
+	[KVM_TP_USERSPACE_EXIT] = { "reason", NULL },
 };
+
+/* KVM_EXIT_* in kvm_userspace_exit.reason that complete each access kind */
+#define KVM_EXIT_IO 2
+#define KVM_EXIT_MMIO 6
+#define KVM_EXIT_X86_RDMSR 29
+#define KVM_EXIT_X86_WRMSR 30
 
 static const char *const tp_names[KVM_TP_NR] = {
 	[KVM_TP_NONE] = "?",
@@ -56,6 +63,7 @@ struct vcpu_rec {
 	bool fb_pending;
 	u32 fb_row;
 	u64 fb_start;
+	u64 fb_exit_reason; /* the KVM_EXIT_* that hands this access to the VMM */
 };
 
 struct comm_ent {
@@ -609,7 +617,8 @@ static void access_model(struct kvm_stat *kvm, struct vcpu_rec *rec,
 
 	if (rec->fb_pending) {
 		rec->fb_pending = false;
-		if (ev->kind == KVM_TP_USERSPACE_EXIT && ev->time >= rec->fb_start) {
+		if (ev->kind == KVM_TP_USERSPACE_EXIT && ev->time >= rec->fb_start &&
+		    ev->a == rec->fb_exit_reason) {
 			u64 diff = ev->time - rec->fb_start;
 			struct kvm_stat_row *r = &kvm->fb_all.rows[rec->fb_row];
 
@@ -667,6 +676,10 @@ static void access_model(struct kvm_stat *kvm, struct vcpu_rec *rec,
 		account(kvm, &kvm->fb_all, &kvm->fb_groups, &kvm->nr_fb_groups,
 			&kvm->alloc_fb_groups, row, rec, rec->tid, 0, false);
 	if (starts) {
+		rec->fb_exit_reason = report == KVM_REPORT_IOPORT ? KVM_EXIT_IO :
+				      report == KVM_REPORT_MMIO	  ? KVM_EXIT_MMIO :
+				      info			  ? KVM_EXIT_X86_WRMSR :
+								    KVM_EXIT_X86_RDMSR;
 		rec->fb_pending = true;
 		rec->fb_row = row;
 		rec->fb_start = ev->time;

@@ -25,9 +25,11 @@
  * ioport/mmio/msr rows are built from the access tracepoints themselves:
  * every kvm_pio, kvm_msr, kvm_mmio read (type 1) and write (type 2) counts
  * once; an access (kvm_pio, kvm_msr, kvm_mmio type 0 or 2) is *timed* only when
- * the same thread's very next KVM tracepoint is kvm:kvm_userspace_exit, and
- * the time is the in-kernel part of the exit to the VMM (access -> return of
- * KVM_RUN).  Accesses handled in the kernel are counted but not timed.
+ * the same thread's very next KVM tracepoint is kvm:kvm_userspace_exit with
+ * the exit reason of that access (KVM_EXIT_IO, KVM_EXIT_MMIO,
+ * KVM_EXIT_X86_RDMSR/WRMSR), and the time is the in-kernel part of the exit to
+ * the VMM (access -> return of KVM_RUN).  Accesses handled in the kernel are
+ * counted but not timed.
  *
  * Ownership: struct kvm_stat owns its rows, groups and per-thread records;
  * kvm_stat__delete() frees all.  Views returned by kvm_stat__view() point into
@@ -81,7 +83,7 @@ enum kvm_tp_kind {
 /**
  * struct kvm_stat_event - one decoded tracepoint sample.
  * @a/@b by kind: ENTRY vcpu_id/-; EXIT exit_reason/-; MMIO type/gpa;
- * PIO rw/port; MSR write/ecx.
+ * PIO rw/port; MSR write/ecx; USERSPACE_EXIT reason/-.
  */
 struct kvm_stat_event {
 	enum kvm_tp_kind kind;

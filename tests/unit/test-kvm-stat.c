@@ -332,13 +332,15 @@ static void test_access_fallback(void **state)
 	ev(kvm, KVM_TP_PIO, 100, 300, 1, 0x3f8);
 	ev(kvm, KVM_TP_PIO, 101, 310, 0, 0x3f8); /* another thread */
 	ev(kvm, KVM_TP_USERSPACE_EXIT, 100, 330, 2, 0); /* timed: 30 */
+	ev(kvm, KVM_TP_PIO, 100, 400, 1, 0x3f8);
+	ev(kvm, KVM_TP_USERSPACE_EXIT, 100, 900, 5, 0); /* KVM_EXIT_HLT: not this access */
 	v = kvm_stat__view(kvm);
 	assert_int_equal(v->mode, KVM_STAT_MODE_ACCESS);
-	assert_int_equal(v->all->total_count, 4);
+	assert_int_equal(v->all->total_count, 5);
 	assert_int_equal(v->all->total_time, 80);
 	row = find_row(v, "0x3f8:POUT");
 	assert_non_null(row);
-	assert_int_equal(row->count, 3);
+	assert_int_equal(row->count, 4);
 	assert_int_equal(row->stats.n, 2);
 	assert_int_equal(row->stats.min, 30);
 	assert_int_equal(kvm_stats__percentile(&row->stats, 50), 30);

@@ -41,7 +41,8 @@ static const struct {
 	{ "symoff", SCRIPT_F_SYMOFF, 0, NULL },
 	{ "dso", SCRIPT_F_DSO, 0, NULL },
 	{ "period", SCRIPT_F_PERIOD, PERF_SAMPLE_PERIOD, "PERIOD" },
-	{ "trace", SCRIPT_F_TRACE, PERF_SAMPLE_RAW, "RAW" },
+	/* perf prints the trace only when there is raw data, and never objects */
+	{ "trace", SCRIPT_F_TRACE, 0, NULL },
 };
 
 void script__init(struct script *s, struct machines *machines, struct tep_handle *tep)
@@ -154,6 +155,14 @@ static bool evsel__has_callchain(const struct evsel *evsel)
 	return evsel->attr.sample_type & PERF_SAMPLE_CALLCHAIN;
 }
 
+static bool first_of_type(const struct evlist *evlist, int idx)
+{
+	for (int i = 0; i < idx; i++)
+		if (evlist->entries[i]->attr.type == evlist->entries[idx]->attr.type)
+			return false;
+	return true;
+}
+
 int script__setup(struct script *s, const struct evlist *evlist, bool no_callchain)
 {
 	s->nr_evsels = evlist->nr;
@@ -189,7 +198,8 @@ int script__setup(struct script *s, const struct evlist *evlist, bool no_callcha
 
 			if (!(f & field_names[j].field) || !st || (evsel->attr.sample_type & st))
 				continue;
-			if (s->user_set[kind])
+			/* like perf, -F is checked against the first event of each type only */
+			if (s->user_set[kind] && first_of_type(evlist, i))
 				return kp_error(KP_ERR_USAGE,
 						"event '%s' has no %s in its samples: cannot print '%s' "
 						"(drop it from -F)",

@@ -32,7 +32,7 @@ perf script -D -i p.data 2>/dev/null | awk -v w="$width" '
 		}
 		sub(/^0x/, "", ip)
 		ts = sprintf("%d.%06d", int(t / 1000000000), int((t % 1000000000) / 1000))
-		printf "%16s %5d [%03d] %12s: %10d %*s: %16s [unknown] ([unknown])\n", \
+		printf "%16s %5d [%03d] %12s: %10d %*s:  %16s [unknown] ([unknown])\n", \
 			":" pt[2], pt[2], cpu, ts, period, w, "cpu-clock", ip
 	}' | LC_ALL=C sort >want.guest
 [ -s want.guest ] || fail "perf recorded no guest samples (is the guest running natively?)"

@@ -507,6 +507,10 @@ static int process_event(struct perf_data *data, union perf_event *ev, struct kp
 	if (!data->evlist.nr)
 		return rec_error(data, KP_ERR_NO_EVSEL, off, "record before any event attr", type,
 				 ev->header.size);
+	if (type != PERF_RECORD_SAMPLE && data->evlist.sample_id_all &&
+	    ev->header.size - 8u < data->evlist.entries[0]->id_hdr_size)
+		return rec_error(data, KP_ERR_BAD_RECORD, off,
+				 "record too short for its sample_id trailer", type, ev->header.size);
 	evsel = evlist__event2evsel(&data->evlist, ev);
 	if (!evsel)
 		return rec_error(data, KP_ERR_NO_EVSEL, off,
@@ -834,10 +838,6 @@ static int read_features(struct perf_data *data)
 		nr += (u32)__builtin_popcountll(bits[i]);
 	if (!nr)
 		return 0;
-	if (!fh->data.size) {
-		pr_warning("'%s': data size is 0, feature sections ignored", data->path);
-		return 0;
-	}
 	if (feat_off > data->size || (u64)nr * 16 > data->size - feat_off)
 		return kp_error(KP_ERR_TRUNCATED,
 				"'%s': feature table of %u entries at offset %#llx runs past the end "
@@ -941,7 +941,10 @@ static int process_file(struct perf_data *data)
 	struct kp_reader *rd = data->rd;
 	struct perf_file_header *fh = &data->header.file;
 	u64 off = fh->data.offset;
-	u64 end = fh->data.size ? fh->data.offset + fh->data.size : data->size;
+	bool any_feat = fh->adds_features[0] | fh->adds_features[1] | fh->adds_features[2] |
+			fh->adds_features[3];
+	/* a provisional header (data size 0, no features) means "data runs to EOF" */
+	u64 end = fh->data.size || any_feat ? fh->data.offset + fh->data.size : data->size;
 	bool swap = data->header.needs_swap;
 
 	rd->data_end = end;

@@ -1528,9 +1528,7 @@ void dso__load(struct machine *m, struct dso *dso)
 	} else if (dso->long_name[0] == '/') {
 		dso__load_user(m, dso);
 	}
-	symtab__finish(&dso->syms, false);
-	symtab__sort(&dso->plt);
-	symtab__resolve_names(&dso->plt);
+	symtab__finish_elf(&dso->syms, &dso->plt);
 }
 
 struct symbol *dso__find_symbol(struct machine *machine, struct dso *dso, u64 addr)
@@ -1539,8 +1537,6 @@ struct symbol *dso__find_symbol(struct machine *machine, struct dso *dso, u64 ad
 
 	dso__load(machine, dso);
 	s = symtab__find(&dso->syms, addr);
-	if (!s && dso->plt.nr)
-		s = symtab__find(&dso->plt, addr);
 	return s;
 }
 

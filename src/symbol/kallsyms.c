@@ -92,10 +92,21 @@ int kallsyms__parse(const char *path, int (*fn)(const struct kallsym *ks, void *
 				       path, lineno);
 			break;
 		}
-		if (used + 2 >= (size_t)len || line[used + 1] == ' ' || line[used + 2] != ' ') {
+		if (used + 1 >= (size_t)len || line[used + 1] == ' ' || line[used + 1] == '\t') {
 			err = kp_error(KP_ERR_BAD_SYMFILE,
 				       "'%s': line %lu: missing symbol type after the address", path,
 				       lineno);
+			break;
+		}
+		if (used + 2 < (size_t)len && line[used + 2] != ' ') {
+			err = kp_error(KP_ERR_BAD_SYMFILE,
+				       "'%s': line %lu: symbol type must be one character", path,
+				       lineno);
+			break;
+		}
+		if (used + 3 > (size_t)len) {
+			err = kp_error(KP_ERR_BAD_SYMFILE, "'%s': line %lu: missing symbol name",
+				       path, lineno);
 			break;
 		}
 		ks.type = line[used + 1];

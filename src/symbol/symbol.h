@@ -28,6 +28,13 @@ struct strbuf;
 #define KP_BUILD_ID_SIZE 20
 #define KP_SBUILD_ID_SIZE (KP_BUILD_ID_SIZE * 2 + 1)
 
+/* perf's answer for [start, end): syms[idx] (see symtab__finish_elf()) */
+struct sym_interval {
+	u64 start;
+	u64 end;
+	u32 idx;
+};
+
 struct symtab {
 	struct symbol *syms;
 	size_t nr;
@@ -36,6 +43,9 @@ struct symtab {
 	size_t pool_len;
 	size_t pool_alloc;
 	bool finished;
+	bool exact; /* lookups go through iv[] */
+	struct sym_interval *iv;
+	size_t nr_iv;
 };
 
 /** symtab__init - an empty table. */
@@ -55,6 +65,13 @@ void symtab__add(struct symtab *st, u64 start, u64 len, u8 binding, u8 type, con
  * other way round, ends one page later instead of at the next symbol).
  */
 void symtab__finish(struct symtab *st, bool is_kallsyms);
+/**
+ * symtab__finish_elf - symtab__finish() for symbols loaded in ELF symbol-table
+ * order, then @plt's entries added after the fix-ups (as perf does); lookups
+ * then return exactly the symbol perf's rbtree search returns even where
+ * symbols overlap.  @plt is emptied (may be NULL).
+ */
+void symtab__finish_elf(struct symtab *st, struct symtab *plt);
 /** symtab__sort - stable sort by start only (no fix-ups). */
 void symtab__sort(struct symtab *st);
 /** symtab__fixup_end - perf's symbols__fixup_end() on a sorted table. */

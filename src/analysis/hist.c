@@ -102,11 +102,17 @@ const char *hists__intern_comm(struct hists *hists, const char *comm)
 
 	if (!comm)
 		comm = "";
+	if (comm == hists->last_comm_src && !strcmp(comm, hists->last_comm))
+		return hists->last_comm;
 	h = hash_str(comm);
 	idx = h & (hists->comm_table_size - 1);
-	for (s = hists->comm_table[idx]; s; s = s->next)
-		if (s->hash == h && !strcmp(s->str, comm))
+	for (s = hists->comm_table[idx]; s; s = s->next) {
+		if (s->hash == h && !strcmp(s->str, comm)) {
+			hists->last_comm_src = comm;
+			hists->last_comm = s->str;
 			return s->str;
+		}
+	}
 	if (hists->nr_comms >= hists->comm_table_size) {
 		size_t nsize = hists->comm_table_size * 2;
 		struct intern_str **nt = xcalloc(nsize, sizeof(*nt));
@@ -135,12 +141,29 @@ const char *hists__intern_comm(struct hists *hists, const char *comm)
 	s->next = hists->comm_table[idx];
 	hists->comm_table[idx] = s;
 	hists->nr_comms++;
+	hists->last_comm_src = comm;
+	hists->last_comm = s->str;
 	return s->str;
 }
 
-/* a hash consistent with hist_entry__cmp() == 0 on the active keys */
-static u64 hist_key__hash(const struct sort_list *sort, const struct hist_entry *he)
+static u64 hists__dso_hash(struct hists *hists, const char *name)
 {
+	size_t slot;
+
+	if (!name)
+		return 0;
+	slot = ((uintptr_t)name >> 4) & (ARRAY_SIZE(hists->dso_hash_cache) - 1);
+	if (hists->dso_hash_cache[slot].name != name) {
+		hists->dso_hash_cache[slot].name = name;
+		hists->dso_hash_cache[slot].hash = hash_str(name);
+	}
+	return hists->dso_hash_cache[slot].hash;
+}
+
+/* a hash consistent with hist_entry__cmp() == 0 on the active keys */
+static u64 hist_key__hash(struct hists *hists, const struct hist_entry *he)
+{
+	const struct sort_list *sort = &hists->sort;
 	u64 h = 0;
 
 	for (int i = 0; i < sort->nr; i++) {
@@ -152,13 +175,13 @@ static u64 hist_key__hash(const struct sort_list *sort, const struct hist_entry 
 			h = hash_mix(h, (u64)(u32)he->tid);
 			break;
 		case SORT_DSO:
-			h = hash_mix(h, hash_str(he->dso_name));
+			h = hash_mix(h, hists__dso_hash(hists, he->dso_name));
 			break;
 		case SORT_SYM:
 			if (!he->sym) {
 				h = hash_mix(h, he->ip);
 			} else {
-				h = hash_mix(h, hash_str(he->dso_name));
+				h = hash_mix(h, hists__dso_hash(hists, he->dso_name));
 				h = hash_mix(h, he->sym->start);
 				h = hash_mix(h, he->sym->end);
 			}
@@ -230,7 +253,7 @@ static struct hist_entry *hists__findnew(struct hists *hists, const struct hist_
 	size_t idx;
 
 	hist_entry__fill_key(hists, &tmp, key);
-	tmp.hash = hist_key__hash(&hists->sort, &tmp);
+	tmp.hash = hist_key__hash(hists, &tmp);
 	idx = tmp.hash & (hists->table_size - 1);
 	for (he = hists->table[idx]; he; he = he->next)
 		if (he->hash == tmp.hash && !hist_entry__cmp(&hists->sort, he, &tmp)) {

@@ -107,6 +107,12 @@ struct hists {
 	struct intern_str **comm_table;
 	size_t comm_table_size;
 	size_t nr_comms;
+	const char *last_comm_src, *last_comm; /* consecutive samples share a thread */
+	/* DSO name -> hash, by pointer (names are stable while the hists live) */
+	struct {
+		const char *name;
+		u64 hash;
+	} dso_hash_cache[256];
 	/* the current sample's entries (children mode de-duplication) */
 	struct hist_entry **he_cache;
 	size_t nr_he_cache;

@@ -234,7 +234,8 @@ static int oe_flush(struct perf_data *data, u64 limit)
 			break;
 		}
 	}
-	memmove(rd->q, rd->q + i, (rd->q_nr - i) * sizeof(*rd->q));
+	if (i && i < rd->q_nr)
+		memmove(rd->q, rd->q + i, (rd->q_nr - i) * sizeof(*rd->q));
 	rd->q_nr -= i;
 	rd->q_sorted = rd->q_nr;
 	return err;

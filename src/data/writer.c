@@ -229,7 +229,8 @@ int perf_writer__start(struct perf_writer *w)
 	strbuf_addchars(&w->wbuf, 0, PERF_FILE_HEADER_SIZE);
 	for (int i = 0; i < w->nr_evsels; i++) {
 		id_offs[i] = off;
-		strbuf_add(&w->wbuf, w->evsels[i].ids, w->evsels[i].nr_ids * sizeof(u64));
+		if (w->evsels[i].nr_ids)
+			strbuf_add(&w->wbuf, w->evsels[i].ids, w->evsels[i].nr_ids * sizeof(u64));
 		off += w->evsels[i].nr_ids * sizeof(u64);
 	}
 	w->attrs_offset = off;
@@ -407,7 +408,8 @@ static bool feature_payload(struct perf_writer *w, struct perf_header *h, int fe
 			strbuf_add(sb, &e->attr, KP_ATTR_SIZE_VER7);
 			put_u32(sb, e->nr_ids);
 			put_str(sb, e->name ? e->name : evsel__name(&tmp));
-			strbuf_add(sb, e->ids, e->nr_ids * sizeof(u64));
+			if (e->nr_ids)
+				strbuf_add(sb, e->ids, e->nr_ids * sizeof(u64));
 			free(tmp.name);
 		}
 		return true;

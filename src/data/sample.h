@@ -33,7 +33,7 @@ struct perf_sample {
 	u64 id;
 	u64 stream_id;
 	u32 cpu; /* (u32)-1 when absent */
-	u64 period; /* 1 when the event has no PERF_SAMPLE_PERIOD */
+	u64 period; /* without PERF_SAMPLE_PERIOD: attr.sample_period, as perf does */
 	u64 weight;
 	u64 data_src;
 	u64 transaction;

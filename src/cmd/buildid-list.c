@@ -169,6 +169,7 @@ int cmd_buildid_list(int argc, char **argv, struct kp_ctx *ctx)
 	conf.guestkallsyms = ctx->guestkallsyms;
 	conf.guestmodules = ctx->guestmodules;
 	conf.guestvmlinux = ctx->guestvmlinux;
+	conf.no_symbols = true;
 	err = machines__init(&bl.machines, &conf);
 	if (err) {
 		status = kp_fail(err);
@@ -197,7 +198,8 @@ int cmd_buildid_list(int argc, char **argv, struct kp_ctx *ctx)
 			goto out;
 		}
 	}
-	machines__for_each_dso_with_build_id(&bl.machines, with_hits, bl__print, &bl);
+	/* perf 6.1 lists every DSO left after -H filtering, with a blank id if it has none */
+	machines__for_each_dso(&bl.machines, with_hits, bl__print, &bl);
 out:
 	machines__exit(&bl.machines);
 	perf_data__delete(data);

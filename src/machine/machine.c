@@ -1369,7 +1369,7 @@ static int load_vdso_self(struct dso *dso)
 {
 	const unsigned char *img = (const void *)getauxval(AT_SYSINFO_EHDR);
 	const Elf64_Ehdr *eh = (const void *)img;
-	struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true };
+	struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true, .demangle = true };
 	size_t size;
 
 	if (!img || memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64)
@@ -1455,7 +1455,7 @@ static bool build_id_matches(const struct dso *dso, const char *path)
 
 static void dso__load_user(struct machine *m, struct dso *dso)
 {
-	struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true };
+	struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true, .demangle = true };
 	char **cand, *syms = NULL, *runtime = NULL;
 	size_t nr;
 	int n;
@@ -1514,7 +1514,7 @@ void dso__load(struct machine *m, struct dso *dso)
 		return; /* module symbols come from kallsyms when the kernel loads first */
 	if (dso->is_vdso) {
 		struct strbuf path = STRBUF_INIT;
-		struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true };
+		struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true, .demangle = true };
 
 		if (dso->vdso_self) {
 			load_vdso_self(dso);
@@ -1587,12 +1587,13 @@ static void thread__find_map(struct machines *machines, struct machine *m, struc
 	if (!al->map)
 		return;
 	/* loading kernel symbols may move the kernel maps: load before using them */
-	if (kernel)
+	if (kernel && (!machines->conf || !machines->conf->no_symbols))
 		dso__load(m, al->map->dso);
 	al->dso = al->map->dso;
 	al->addr = map__map_ip(al->map, addr);
 	al->dso->hit = true;
-	al->sym = dso__find_symbol(m, al->dso, al->addr);
+	if (!machines->conf || !machines->conf->no_symbols)
+		al->sym = dso__find_symbol(m, al->dso, al->addr);
 }
 
 void machines__resolve(struct machines *machines, const struct perf_sample *sample,
@@ -1650,15 +1651,14 @@ const char *dso__long_name(const struct dso *dso)
 	return dso->long_name;
 }
 
-static int machine__for_each_dso_with_build_id(struct machine *m, bool hit_only,
-					       int (*fn)(struct machine *, struct dso *,
-							 const u8 *, u8, void *),
-					       void *arg)
+static int machine__for_each_dso(struct machine *m, bool hit_only, bool need_build_id,
+				  int (*fn)(struct machine *, struct dso *, const u8 *, u8, void *),
+				  void *arg)
 {
 	for (struct dso *d = m->dsos_head; d; d = d->next) {
 		int err;
 
-		if (!d->has_build_id || (hit_only && !d->hit))
+		if ((need_build_id && !d->has_build_id) || (hit_only && !d->hit))
 			continue;
 		err = fn(m, d, d->build_id, d->bid_size, arg);
 		if (err)
@@ -1672,9 +1672,21 @@ int machines__for_each_dso_with_build_id(struct machines *machines, bool hit_onl
 						   const u8 *build_id, u8 size, void *arg),
 					 void *arg)
 {
-	int err = machine__for_each_dso_with_build_id(machines->host, hit_only, fn, arg);
+	int err = machine__for_each_dso(machines->host, hit_only, true, fn, arg);
 
 	for (int i = 0; !err && i < machines->nr_guests; i++)
-		err = machine__for_each_dso_with_build_id(machines->guests[i], hit_only, fn, arg);
+		err = machine__for_each_dso(machines->guests[i], hit_only, true, fn, arg);
+	return err;
+}
+
+int machines__for_each_dso(struct machines *machines, bool hit_only,
+			   int (*fn)(struct machine *machine, struct dso *dso, const u8 *build_id,
+				     u8 size, void *arg),
+			   void *arg)
+{
+	int err = machine__for_each_dso(machines->host, hit_only, false, fn, arg);
+
+	for (int i = 0; !err && i < machines->nr_guests; i++)
+		err = machine__for_each_dso(machines->guests[i], hit_only, false, fn, arg);
 	return err;
 }

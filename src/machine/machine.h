@@ -50,6 +50,7 @@ struct symbol_conf {
 	const char *guestvmlinux;
 	const char *kallsyms; /* --kallsyms: host kernel symbols from this copy */
 	const char *symfs; /* prefix for host paths (unused by default: "") */
+	bool no_symbols; /* resolve maps only, never load symbols (buildid-list -H) */
 	bool use_debuginfod;
 };
 
@@ -150,5 +151,16 @@ int machines__for_each_dso_with_build_id(struct machines *machines, bool hit_onl
 					 int (*fn)(struct machine *machine, struct dso *dso,
 						   const u8 *build_id, u8 size, void *arg),
 					 void *arg);
+
+/**
+ * machines__for_each_dso - call @fn for every DSO (host first, then guests by
+ * pid; each machine's DSOs in the order they were created, as perf 6.1's
+ * buildid-list lists them), @size 0 when the DSO has no build-id.
+ * @hit_only: only DSOs that had samples.
+ */
+int machines__for_each_dso(struct machines *machines, bool hit_only,
+			   int (*fn)(struct machine *machine, struct dso *dso, const u8 *build_id,
+				     u8 size, void *arg),
+			   void *arg);
 
 #endif

@@ -16,8 +16,15 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifdef KP_HAVE_LIBIBERTY
+/* from libiberty/demangle.h, which clashes with util/xalloc.h (as in perf) */
+extern char *cplus_demangle(const char *mangled, int options);
+#define DMGL_NO_OPTS 0
+#endif
 
 #include "symbol/symbol.h"
 #include "util/util.h"
@@ -231,6 +238,16 @@ int elf__read_debuglink(const char *path, struct strbuf *out)
 	return err;
 }
 
+/* perf 6.1: cplus_demangle() without parameters or qualifiers; NULL if not C++ */
+static char *demangle(const char *name)
+{
+#ifdef KP_HAVE_LIBIBERTY
+	if (name[0] == '_' && name[1] == 'Z')
+		return cplus_demangle(name, DMGL_NO_OPTS);
+#endif
+	return NULL;
+}
+
 static bool sym_is_function(const GElf_Sym *sym)
 {
 	int t = GELF_ST_TYPE(sym->st_info);
@@ -272,6 +289,7 @@ static int load_sym(struct symsrc *syms, struct symsrc *runtime, const struct el
 		GElf_Shdr shdr;
 		Elf_Scn *scn;
 		const char *name, *secname;
+		char *dem;
 		bool label;
 		struct symsrc *secsrc = syms;
 
@@ -304,14 +322,18 @@ static int load_sym(struct symsrc *syms, struct symsrc *runtime, const struct el
 		}
 		if (opts->adjust_symbols)
 			sym.st_value -= shdr.sh_addr - shdr.sh_offset;
+		dem = opts->demangle ? demangle(name) : NULL;
+		if (dem)
+			name = dem;
 		symtab__add(st, sym.st_value, sym.st_size, GELF_ST_BIND(sym.st_info),
 			    GELF_ST_TYPE(sym.st_info), name, strlen(name));
+		free(dem);
 		count++;
 	}
 	return (int)count;
 }
 
-static int synthesize_plt(struct symsrc *ss, struct symtab *plt)
+static int synthesize_plt(struct symsrc *ss, struct symtab *plt, bool demangle_plt)
 {
 	GElf_Shdr shdr_plt, shdr_rel, dynshdr;
 	Elf_Scn *scn_rel;
@@ -343,6 +365,7 @@ static int synthesize_plt(struct symsrc *ss, struct symtab *plt)
 		GElf_Sym sym;
 		size_t symidx;
 		const char *name;
+		char *dem;
 
 		if (shdr_rel.sh_type == SHT_RELA) {
 			GElf_Rela r;
@@ -360,8 +383,10 @@ static int synthesize_plt(struct symsrc *ss, struct symtab *plt)
 		if (!gelf_getsym(syms, (int)symidx, &sym))
 			break;
 		name = elf_strptr(ss->elf, dynshdr.sh_link, sym.st_name);
+		dem = name && demangle_plt ? demangle(name) : NULL;
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s@plt", name ? name : "");
+		strbuf_addf(&sb, "%s@plt", dem ? dem : name ? name : "");
+		free(dem);
 		symtab__add(plt, off, entsize, STB_GLOBAL, STT_FUNC, sb.buf, sb.len);
 		off += entsize;
 		count++;
@@ -378,7 +403,7 @@ static int load_pair(struct symsrc *syms, struct symsrc *runtime, const struct e
 	if (n < 0)
 		return n;
 	if (n > 0 && opts->want_plt && plt) {
-		int p = synthesize_plt(runtime, plt);
+		int p = synthesize_plt(runtime, plt, opts->demangle);
 
 		if (p > 0)
 			n += p;

@@ -147,6 +147,7 @@ int sysfs__read_build_id(const char *path, u8 *bid);
 struct elf_syms_opts {
 	bool adjust_symbols; /* user DSOs: st_value -> file offset (perf's adjust_symbols) */
 	bool want_plt; /* synthesize name@plt entries from .rela.plt/.rel.plt */
+	bool demangle; /* C++ names as perf shows them (user space only) */
 };
 
 /**

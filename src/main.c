@@ -27,6 +27,7 @@ static const struct kp_cmd commands[] = {
 	{ "report", cmd_report, "show where the samples went (perf report --stdio)" },
 	{ "script", cmd_script, "print every sample (perf script layout) or folded stacks" },
 	{ "stat", cmd_stat, "KVM event statistics: record, report, or count a command" },
+	{ "top", cmd_top, "live profile of the host and/or guests (perf kvm top)" },
 };
 
 static const char *const main_usage[] = {

@@ -199,7 +199,7 @@ static const char *const report_tips[] = {
 static void report__print_file_header(struct report *rep, bool header)
 {
 	if (header) {
-		perf_header__fprintf(rep->data, stdout, false);
+		perf_header__fprintf(stdout, rep->data);
 		return;
 	}
 	fputs("# To display the perf.data header info, please use "
@@ -427,7 +427,7 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		return kp_fail(err);
 
 	if (header_only) {
-		if (perf_header__fprintf(rep.data, stdout, false))
+		if (perf_header__fprintf(stdout, rep.data))
 			status = KP_EXIT_FAILURE;
 		perf_data__delete(rep.data);
 		return status;

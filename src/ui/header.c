@@ -210,7 +210,7 @@ static void print_feature(FILE *fp, const struct perf_header *h, int feat)
 	}
 }
 
-int perf_header__fprintf_fp(FILE *fp, const struct perf_data *data)
+int perf_header__fprintf(FILE *fp, const struct perf_data *data)
 {
 	const struct perf_header *h = &data->header;
 	time_t mt = (time_t)data->mtime;
@@ -237,7 +237,3 @@ int perf_header__fprintf_fp(FILE *fp, const struct perf_data *data)
 	return ferror(fp) ? -EIO : 0;
 }
 
-int perf_data__fprintf_header(const struct perf_data *data, FILE *fp, bool full)
-{
-	return perf_header__fprintf_fp(fp, data);
-}

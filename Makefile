@@ -12,7 +12,7 @@ ASAN_BUILD ?= build-asan
 MESON ?= meson
 NINJA ?= ninja
 
-BUILD_PKGS := gcc meson ninja-build pkg-config libelf-dev libdw-dev libtraceevent-dev \
+BUILD_PKGS := gcc meson ninja-build pkg-config libelf-dev libdw-dev libiberty-dev libtraceevent-dev \
 	libtracefs-dev libzstd-dev libncurses-dev scdoc
 TEST_PKGS := libcmocka-dev linux-perf tmux binutils time
 

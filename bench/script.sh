@@ -21,6 +21,7 @@ trap 'rm -rf "$W"' EXIT
 cat >"$W/work.c" <<'EOC'
 #include <stdlib.h>
 #include <stdio.h>
+#include <time.h>
 static volatile unsigned long sink;
 __attribute__((noinline)) void leaf_a(unsigned long n) { for (unsigned long i = 0; i < n; i++) sink += i * i; }
 __attribute__((noinline)) void leaf_b(unsigned long n) { for (unsigned long i = 0; i < n; i++) sink ^= i; }
@@ -38,11 +39,18 @@ __attribute__((noinline)) int rec(int d, unsigned long n)
 }
 int main(int argc, char **argv)
 {
-	double secs = argc > 1 ? atof(argv[1]) : 10;
-	long iters = (long)(secs * 2000);
+	double secs = argc > 1 ? atof(argv[1]) : 10, t0, t;
+	struct timespec ts;
 
-	for (long i = 0; i < iters; i++)
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+	for (long i = 0;; i++) {
 		rec((int)(i % 24), 100000 + (unsigned long)(i & 1));
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t = ts.tv_sec + ts.tv_nsec / 1e9;
+		if (t - t0 >= secs)
+			break;
+	}
 	printf("%lu\n", sink);
 	return 0;
 }

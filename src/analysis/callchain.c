@@ -2,6 +2,7 @@
 /*
  * callchain.c - callchain walking with context markers (see callchain.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/callchain.h"
@@ -95,6 +96,48 @@ static bool cpumode_is_guest(u8 cpumode)
 	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
 }
 
+void callchain_cache__init(struct callchain_cache *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->entries = xcalloc((size_t)1 << CALLCHAIN_CACHE_BITS, sizeof(*c->entries));
+	c->gen = 1;
+}
+
+void callchain_cache__exit(struct callchain_cache *c)
+{
+	free(c->entries);
+	memset(c, 0, sizeof(*c));
+}
+
+static void resolve_cached(struct callchain_iter *it, struct machine *machine,
+			   struct thread *thread, u8 cpumode, u64 ip, struct addr_location *al)
+{
+	struct callchain_cache *c = it->cache;
+	struct callchain_cache_entry *e;
+	u64 h;
+
+	if (!c) {
+		machines__resolve_ip(it->machines, machine, thread, cpumode, ip, al);
+		return;
+	}
+	h = (ip ^ (ip >> 17) ^ ((uintptr_t)thread >> 4) ^ cpumode) * 0x9e3779b97f4a7c15ULL;
+	e = &c->entries[h >> (64 - CALLCHAIN_CACHE_BITS)];
+	if (e->gen == c->gen && e->ip == ip && e->thread == thread && e->machine == machine &&
+	    e->cpumode == cpumode) {
+		c->hits++;
+		*al = e->al;
+		return;
+	}
+	c->misses++;
+	machines__resolve_ip(it->machines, machine, thread, cpumode, ip, al);
+	e->gen = c->gen;
+	e->ip = ip;
+	e->thread = thread;
+	e->machine = machine;
+	e->cpumode = cpumode;
+	e->al = *al;
+}
+
 bool callchain_iter__next(struct callchain_iter *it, struct callchain_frame *frame)
 {
 	u64 ip;
@@ -126,11 +169,10 @@ bool callchain_iter__next(struct callchain_iter *it, struct callchain_frame *fra
 			return true;
 		}
 		if (it->guest) {
-			machines__resolve_ip(it->machines, it->guest, it->guest_thread, cpumode, ip,
-					     &frame->al);
+			resolve_cached(it, it->guest, it->guest_thread, cpumode, ip, &frame->al);
 			return true;
 		}
 	}
-	machines__resolve_ip(it->machines, it->machine, it->thread, cpumode, ip, &frame->al);
+	resolve_cached(it, it->machine, it->thread, cpumode, ip, &frame->al);
 	return true;
 }

@@ -70,8 +70,50 @@ struct callchain_frame {
 	struct addr_location al; /* resolution; al.map/al.sym NULL when unknown */
 };
 
+/*
+ * A direct-mapped cache of frame resolutions: callchains repeat the same
+ * addresses over and over, and a map + symbol lookup costs far more than a
+ * hash probe.  Entries are keyed by (machine, thread, cpumode, ip) and are
+ * valid for one generation: the owner must call callchain_cache__invalidate()
+ * whenever the machines change (every MMAP, COMM, FORK, EXIT, KSYMBOL ...),
+ * since the borrowed map/symbol pointers may then go away.
+ */
+#define CALLCHAIN_CACHE_BITS 13
+
+struct callchain_cache_entry {
+	u64 ip;
+	const struct machine *machine;
+	const struct thread *thread;
+	u32 gen;
+	u8 cpumode;
+	struct addr_location al;
+};
+
+struct callchain_cache {
+	struct callchain_cache_entry *entries; /* 1 << CALLCHAIN_CACHE_BITS */
+	u32 gen;
+	u64 hits, misses;
+};
+
+/** callchain_cache__init - allocate an empty cache (freed by callchain_cache__exit()). */
+void callchain_cache__init(struct callchain_cache *c);
+/** callchain_cache__exit - free the entries; the struct may be re-initialised. */
+void callchain_cache__exit(struct callchain_cache *c);
+
+/** callchain_cache__invalidate - forget every entry (O(1)). */
+static inline void callchain_cache__invalidate(struct callchain_cache *c)
+{
+	if (c && ++c->gen == 0) {
+		/* wrapped: entries of generation 0 would look valid again */
+		c->gen = 1;
+		for (u32 i = 0; i < (1u << CALLCHAIN_CACHE_BITS); i++)
+			c->entries[i].gen = 0;
+	}
+}
+
 struct callchain_iter {
 	struct callchain_walk walk;
+	struct callchain_cache *cache; /* may be NULL */
 	struct machines *machines;
 	const struct perf_sample *sample;
 	struct machine *machine; /* the sample's machine and thread (root_al) */
@@ -92,6 +134,16 @@ struct callchain_iter {
 void callchain_iter__init(struct callchain_iter *it, struct machines *machines,
 			  const struct perf_sample *sample, const struct addr_location *root,
 			  unsigned int max_stack);
+
+/**
+ * callchain_iter__set_cache - resolve through @cache (NULL: no caching).
+ * Call after callchain_iter__init().
+ */
+static inline void callchain_iter__set_cache(struct callchain_iter *it,
+					     struct callchain_cache *cache)
+{
+	it->cache = cache;
+}
 
 /**
  * callchain_iter__next - resolve the next frame into @frame.

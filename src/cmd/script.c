@@ -14,10 +14,11 @@
 #include "data/reader.h"
 #include "machine/machine.h"
 #include "ui/folded.h"
+#include "ui/header.h"
 #include "ui/script.h"
 
 static const char *const script_usage[] = {
-	"kvmprof [--host] [--guest] script [-i FILE] [-F FIELDS] [-G] [--folded]",
+	"kvmprof [--host] [--guest] script [-i FILE] [-F FIELDS] [-G] [--header] [--folded]",
 	NULL,
 };
 
@@ -26,6 +27,7 @@ struct script_cmd {
 	struct machines machines;
 	struct script script;
 	struct folded *folded;
+	struct callchain_cache cache;
 	bool no_callchain;
 	FILE *out;
 	u64 nr_shown;
@@ -39,14 +41,20 @@ static struct script_cmd *tool2cmd(struct perf_tool *tool)
 static int process_machine_event(struct perf_tool *tool, union perf_event *event,
 				 struct perf_sample *sample)
 {
-	return machines__process_event(&tool2cmd(tool)->machines, event, sample);
+	struct script_cmd *sc = tool2cmd(tool);
+
+	/* maps may change: cached frame resolutions may point at freed maps */
+	callchain_cache__invalidate(&sc->cache);
+	return machines__process_event(&sc->machines, event, sample);
 }
 
 static int process_build_id(struct perf_tool *tool, union perf_event *event)
 {
 	struct perf_sample none = { .cpu = (u32)-1, .time = ~0ULL };
+	struct script_cmd *sc = tool2cmd(tool);
 
-	return machines__process_event(&tool2cmd(tool)->machines, event, &none);
+	callchain_cache__invalidate(&sc->cache);
+	return machines__process_event(&sc->machines, event, &none);
 }
 
 static int process_sample(struct perf_tool *tool, union perf_event *event,
@@ -135,10 +143,14 @@ int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *k
 		machines__set_build_ids(&sc.machines, data->header.build_ids,
 					data->header.nr_build_ids);
 	sc.folded = folded__new(&sc.machines);
+	callchain_cache__init(&sc.cache);
+	folded__set_cache(sc.folded, &sc.cache);
 	script_cmd__tool_init(&sc);
 	err = register_idle_thread(&sc.machines);
 	if (!err)
 		err = perf_data__process(data, &sc.tool);
+	folded__set_cache(sc.folded, NULL);
+	callchain_cache__exit(&sc.cache);
 	machines__exit(&sc.machines);
 	perf_data__delete(data);
 	if (err) {
@@ -153,6 +165,7 @@ enum {
 	OPT_FOLDED = 256,
 	OPT_KALLSYMS,
 	OPT_MAX_STACK,
+	OPT_HEADER,
 };
 
 static const struct option script_opts[] = {
@@ -162,6 +175,7 @@ static const struct option script_opts[] = {
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 	{ "max-stack", required_argument, NULL, OPT_MAX_STACK },
+	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -174,7 +188,7 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 	const char *input = kp_ctx__file_name(ctx);
 	const char *fields[8];
 	int nr_fields = 0;
-	bool folded = false;
+	bool folded = false, header = false;
 	unsigned int max_stack = 0;
 	struct perf_data *data = NULL;
 	int c, err, status = KP_EXIT_FAILURE;
@@ -198,6 +212,9 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 			break;
 		case OPT_KALLSYMS:
 			kallsyms = optarg;
+			break;
+		case OPT_HEADER:
+			header = true;
 			break;
 		case OPT_MAX_STACK: {
 			char *end;
@@ -253,8 +270,18 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 		status = kp_fail(err);
 		goto out;
 	}
-	if (folded)
+	callchain_cache__init(&sc.cache);
+	sc.script.cache = &sc.cache;
+	if (folded) {
 		sc.folded = folded__new(&sc.machines);
+		folded__set_cache(sc.folded, &sc.cache);
+	} else if (header) {
+		err = perf_header__fprintf(sc.out, data);
+		if (err) {
+			status = kp_fail(err);
+			goto out;
+		}
+	}
 
 	script_cmd__tool_init(&sc);
 	err = register_idle_thread(&sc.machines);
@@ -277,6 +304,9 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 	}
 	status = KP_EXIT_OK;
 out:
+	pr_debug("script: frame cache %llu hits, %llu misses",
+		 (unsigned long long)sc.cache.hits, (unsigned long long)sc.cache.misses);
+	callchain_cache__exit(&sc.cache);
 	folded__delete(sc.folded);
 	script__exit(&sc.script);
 	machines__exit(&sc.machines);

@@ -164,7 +164,7 @@ static void emit_node(struct fg_out *o, u32 idx, u64 x)
 	double w = (double)n->count * o->scale;
 	double px = PAD_X + (double)x * o->scale;
 	double y = o->height - PAD_BOTTOM - (double)(n->depth + 1) * FRAME_H;
-	char colour[32];
+	char colour[48];
 	u64 cx = x;
 
 	if (w < MIN_W)

@@ -25,6 +25,7 @@ struct folded_entry {
 
 struct folded {
 	struct machines *machines;
+	struct callchain_cache *cache;
 	struct folded_entry *table;
 	size_t size; /* power of two */
 	size_t nr;
@@ -46,6 +47,11 @@ struct folded *folded__new(struct machines *machines)
 	strbuf_init(&f->names, 4096);
 	strbuf_init(&f->key, 4096);
 	return f;
+}
+
+void folded__set_cache(struct folded *f, struct callchain_cache *cache)
+{
+	f->cache = cache;
 }
 
 void folded__delete(struct folded *f)
@@ -127,8 +133,19 @@ static const char *basename_of(const char *path)
 /* stackcollapse-perf.pl's tidy_generic on a symbol name */
 static void add_tidy_name(struct strbuf *sb, const char *name)
 {
+	size_t plain = strcspn(name, ";(\"'");
 	const char *cut = NULL;
-	const char *go = strstr(name, ".(");
+	const char *go = NULL;
+
+	/* the common case: nothing to tidy */
+	strbuf_add(sb, name, plain);
+	if (!name[plain])
+		return;
+	if (plain && name[plain - 1] == '.' && name[plain] == '(')
+		go = name + plain - 1;
+	else
+		go = strstr(name + plain, ".(");
+	name += plain;
 
 	/* names like pkg.(*T).method keep their parentheses */
 	if (!(go && strstr(go + 2, ").")))
@@ -191,6 +208,7 @@ void folded__add_sample(struct folded *f, const struct perf_sample *sample,
 		struct callchain_frame fr;
 
 		callchain_iter__init(&it, f->machines, sample, al, CALLCHAIN_MAX_STACK);
+		callchain_iter__set_cache(&it, f->cache);
 		while (callchain_iter__next(&it, &fr)) {
 			frames++;
 			push_name(f, &n, &fr.al, fr.cpumode);

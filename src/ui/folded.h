@@ -36,6 +36,13 @@ struct folded;
 /** folded__new - an empty stack table; @machines resolves callchain frames. */
 struct folded *folded__new(struct machines *machines);
 
+/**
+ * folded__set_cache - resolve callchain frames through @cache (borrowed;
+ * the caller invalidates it when the machines change).
+ */
+struct callchain_cache;
+void folded__set_cache(struct folded *f, struct callchain_cache *cache);
+
 /** folded__delete - free the table; NULL is fine. */
 void folded__delete(struct folded *f);
 

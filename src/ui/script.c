@@ -247,15 +247,10 @@ static size_t fmt_sdec(char *buf, s64 v)
 static size_t fmt_hex(char *buf, u64 v)
 {
 	static const char digits[] = "0123456789abcdef";
-	char tmp[16];
-	size_t n = 0, i;
+	size_t n = v ? (size_t)(64 - __builtin_clzll(v) + 3) / 4 : 1;
 
-	do {
-		tmp[n++] = digits[v & 15];
-		v >>= 4;
-	} while (v);
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
+	for (size_t i = n; i-- > 0; v >>= 4)
+		buf[i] = digits[v & 15];
 	return n;
 }
 
@@ -282,37 +277,49 @@ static void add_sdec_right(struct strbuf *sb, s64 v, size_t width)
 	add_right(sb, buf, fmt_sdec(buf, v), width);
 }
 
-static void add_hex_right(struct strbuf *sb, u64 v, size_t width)
+/*
+ * One "<lead>%16llx sym+0xoff (dso)" piece: the hot path of callchain output,
+ * so it reserves once and writes in place instead of appending piecewise.
+ */
+static void add_ip_sym_dso(struct strbuf *sb, char lead, u64 addr,
+			   const struct addr_location *al, u32 f)
 {
-	char buf[16];
+	const char *name = al->sym ? al->sym->name : "[unknown]";
+	const char *dso = al->map && al->dso ? dso__long_name(al->dso) : "[unknown]";
+	size_t nlen = (f & SCRIPT_F_SYM) ? strlen(name) : 0;
+	size_t dlen = (f & SCRIPT_F_DSO) ? strlen(dso) : 0;
+	char *p;
+	size_t n;
 
-	add_right(sb, buf, fmt_hex(buf, v), width);
-}
-
-/* "sym+0xoff", "sym" or "[unknown]" as perf's __symbol__fprintf_symname_offs() */
-static void add_symbol(struct strbuf *sb, const struct addr_location *al, bool symoff)
-{
-	const struct symbol *sym = al->sym;
-	char buf[16];
-	u64 off;
-
-	if (!sym) {
-		strbuf_addstr(sb, "[unknown]");
-		return;
+	if (sb->len + nlen + dlen + 64 >= sb->alloc)
+		strbuf_grow(sb, nlen + dlen + 64);
+	p = sb->buf + sb->len;
+	*p++ = lead;
+	n = addr ? (size_t)(64 - __builtin_clzll(addr) + 3) / 4 : 1;
+	if (n < 16) {
+		memset(p, ' ', 16 - n);
+		p += 16 - n;
 	}
-	strbuf_addstr(sb, sym->name);
-	if (!symoff)
-		return;
-	off = al->addr - sym->start;
-	strbuf_add(sb, "+0x", 3);
-	strbuf_add(sb, buf, fmt_hex(buf, off));
-}
-
-static void add_dso(struct strbuf *sb, const struct addr_location *al)
-{
-	strbuf_add(sb, " (", 2);
-	strbuf_addstr(sb, al->map && al->dso ? dso__long_name(al->dso) : "[unknown]");
-	strbuf_addch(sb, ')');
+	p += fmt_hex(p, addr);
+	if (f & SCRIPT_F_SYM) {
+		*p++ = ' ';
+		memcpy(p, name, nlen);
+		p += nlen;
+		if (al->sym && (f & SCRIPT_F_SYMOFF)) {
+			memcpy(p, "+0x", 3);
+			p += 3;
+			p += fmt_hex(p, al->addr - al->sym->start);
+		}
+	}
+	if (f & SCRIPT_F_DSO) {
+		*p++ = ' ';
+		*p++ = '(';
+		memcpy(p, dso, dlen);
+		p += dlen;
+		*p++ = ')';
+	}
+	sb->len = (size_t)(p - sb->buf);
+	*p = '\0';
 }
 
 static void add_header(struct script *s, const struct evsel *evsel, u32 f,
@@ -441,26 +448,14 @@ void script__format_sample(struct script *s, const struct evsel *evsel,
 
 			strbuf_addch(sb, '\n');
 			callchain_iter__init(&it, s->machines, sample, al, s->max_stack);
+			callchain_iter__set_cache(&it, s->cache);
 			while (callchain_iter__next(&it, &fr)) {
-				strbuf_addch(sb, '\t');
-				add_hex_right(sb, callchain_frame__print_addr(&fr), 16);
-				if (f & SCRIPT_F_SYM) {
-					strbuf_addch(sb, ' ');
-					add_symbol(sb, &fr.al, f & SCRIPT_F_SYMOFF);
-				}
-				if (f & SCRIPT_F_DSO)
-					add_dso(sb, &fr.al);
-				strbuf_addch(sb, '\n');
+				add_ip_sym_dso(sb, '\t', callchain_frame__print_addr(&fr), &fr.al, f);
+				sb->buf[sb->len++] = '\n'; /* room left by add_ip_sym_dso() */
+				sb->buf[sb->len] = '\0';
 			}
 		} else {
-			strbuf_addch(sb, ' ');
-			add_hex_right(sb, sample->ip, 16);
-			if (f & SCRIPT_F_SYM) {
-				strbuf_addch(sb, ' ');
-				add_symbol(sb, al, f & SCRIPT_F_SYMOFF);
-			}
-			if (f & SCRIPT_F_DSO)
-				add_dso(sb, al);
+			add_ip_sym_dso(sb, ' ', sample->ip, al, f);
 		}
 	}
 	strbuf_addch(sb, '\n');

@@ -31,6 +31,7 @@
 
 #include "data/evsel.h"
 #include "data/sample.h"
+#include "analysis/callchain.h"
 #include "machine/machine.h"
 #include "util/strbuf.h"
 
@@ -69,6 +70,7 @@ struct script {
 	int name_width;
 	bool use_callchain;
 	unsigned int max_stack;
+	struct callchain_cache *cache; /* borrowed, may be NULL (see callchain.h) */
 	struct strbuf line; /* one sample's text, reused */
 	struct trace_seq *seq; /* reused for tracepoint text */
 };

@@ -52,7 +52,7 @@
 static const char *const top_usage[] = {
 	"kvmprof [--host] [--guest] [--guestkallsyms=F --guestmodules=F | --guestmount=DIR] top\n"
 	"        [-a | -p PID,... | -t TID] [-C CPUS] [-e EVENT] [-F FREQ | -c N] [-d SECONDS]\n"
-	"        [-n N] [-E N] [--stdio] [-K] [-U] [-z]",
+	"        [-n N] [-E N] [--stdio | --tui] [-K] [-U] [-z]",
 	NULL,
 };
 
@@ -73,6 +73,7 @@ static void top_help(FILE *fp)
 	      "    -E, --entries N           show at most N rows (--stdio; default: all)\n"
 	      "        --stdio               plain text snapshots (automatic when stdout is not a\n"
 	      "                              terminal)\n"
+	      "        --tui                 the interactive screen (needs a terminal)\n"
 	      "    -K, --hide_kernel_symbols do not list host or guest kernel symbols\n"
 	      "    -U, --hide_user_symbols   do not list host or guest user symbols\n"
 	      "    -z, --zero                zero the counts after each refresh (no decay)\n"
@@ -86,10 +87,6 @@ static void top_help(FILE *fp)
 	      "kvmprof-demo-guest writes it) names its user code.\n",
 	      fp);
 }
-
-struct top_fd {
-	int fd;
-};
 
 struct top_cmd {
 	struct kp_ctx *ctx;

@@ -126,7 +126,7 @@ int cmd_buildid_list(int argc, char **argv, struct kp_ctx *ctx)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+i:Hkfvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:i:Hkfvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;

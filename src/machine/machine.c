@@ -693,7 +693,11 @@ static bool machine__is_default_guest(const struct machine *m)
 	return m->pid == DEFAULT_GUEST_KERNEL_ID;
 }
 
-/* perf's kmod_path__parse_name(): "[name]" from a module path or bracketed name */
+/*
+ * perf's kmod_path__parse_name(): bracketed names are kept (and are modules
+ * unless they name a kernel or vdso), "x-y.ko[.gz|.xz|.zst]" becomes "[x_y]",
+ * anything else keeps its base name.
+ */
 static void kmod_name(const char *path, struct strbuf *out, bool *kmod)
 {
 	const char *name = strrchr(path, '/'), *ext;
@@ -701,26 +705,36 @@ static void kmod_name(const char *path, struct strbuf *out, bool *kmod)
 
 	name = name ? name + 1 : path;
 	strbuf_reset(out);
+	*kmod = false;
 	if (name[0] == '[') {
-		*kmod = !(!strncmp(name, "[vdso]", 6) || !strncmp(name, "[vdso32]", 8) ||
-			  !strncmp(name, "[vdsox32]", 9) || !strncmp(name, "[vsyscall]", 10) ||
-			  !strncmp(name, "[kernel.kallsyms]", 17));
+		*kmod = !(!strncmp(name, "[kernel.kallsyms]", 17) ||
+			  !strncmp(name, "[guest.kernel.kallsyms", 22) ||
+			  !strncmp(name, "[vdso]", 6) || !strncmp(name, "[vdso32]", 8) ||
+			  !strncmp(name, "[vdsox32]", 9) || !strncmp(name, "[vsyscall]", 10));
 		strbuf_addstr(out, name);
 		return;
 	}
-	ext = strstr(name, ".ko");
-	*kmod = ext && (ext[3] == '\0' || ext[3] == '.');
-	if (!*kmod)
-		ext = strrchr(name, '.');
-	if (!ext)
-		ext = name + strlen(name);
-	strbuf_addch(out, '[');
-	start = out->len;
-	strbuf_add(out, name, ext - name);
+	ext = strrchr(path, '.');
+	if (!ext) {
+		strbuf_addstr(out, name);
+		return;
+	}
+	if (!strcmp(ext, ".gz") || !strcmp(ext, ".xz") || !strcmp(ext, ".zst"))
+		ext -= 3;
+	if (ext > name)
+		*kmod = !strncmp(ext, ".ko", 3);
+	if (*kmod) {
+		strbuf_addch(out, '[');
+		start = out->len;
+		strbuf_add(out, name, ext - name);
+		strbuf_addch(out, ']');
+	} else {
+		start = out->len;
+		strbuf_addstr(out, name);
+	}
 	for (size_t i = start; i < out->len; i++)
 		if (out->buf[i] == '-')
 			out->buf[i] = '_';
-	strbuf_addch(out, ']');
 }
 
 static struct map *machine__addnew_module_map(struct machine *m, u64 start, const char *filename)

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Guest kernel symbols from --guestkallsyms (relocated by the recorded
+# kernel MMAP), module symbols split into [gmod], perf's duplicate rules:
+# kvmprof report vs perf kvm report on a generated file.
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null 2>&1 || skip "python3 (fixture generator) is missing"
+FIX=$SRCDIR/tests/fixtures/symbol
+python3 "$FIX/gen-guest-data.py" g.data || fail "generator failed"
+SYMS="--guestkallsyms=$FIX/guest.kallsyms --guestmodules=$FIX/guest.modules"
+
+$KP $SYMS -i g.data report --stdio -s dso,sym >out 2>err || { cat err >&2; fail "report"; }
+for want in '\[guest.kernel.kallsyms\]  *\[g\] guest_func_a$' \
+	'\[g\] __guest_func_b$' '\[g\] guest_func_c$' '\[gmod\]  *\[g\] gmod_fn$' \
+	'\[gmod\]  *\[g\] gmod_other$' '\[u\] 0x0000000000400123$'; do
+	grep -q "$want" out || { cat out >&2; fail "report lacks '$want'"; }
+done
+# without the guest kernel symbols: raw addresses, as perf
+$KP -i g.data report --stdio -s dso,sym >out 2>err || fail "report without kallsyms"
+grep -q '\[g\] 0xffffffff9a000044$' out || { cat out >&2; fail "unresolved address"; }
+
+if command -v perf >/dev/null 2>&1 && perf version >/dev/null 2>&1; then
+	strip() { grep -v '^# (' | grep -v '^$'; }
+	for mode in "" "--host" "--host --guest"; do
+		perf kvm $mode $SYMS -i g.data report --stdio --sort comm,dso,sym 2>/dev/null |
+			strip >want
+		$KP $mode $SYMS -i g.data report --stdio -s comm,dso,sym 2>err | strip >got
+		check_same want got
+	done
+fi
+exit 0

@@ -42,11 +42,11 @@ int main(int argc, char **argv)
 	double secs = argc > 1 ? atof(argv[1]) : 10, t0, t;
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
 	for (long i = 0;; i++) {
 		rec((int)(i % 24), 100000 + (unsigned long)(i & 1));
-		clock_gettime(CLOCK_MONOTONIC, &ts);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 		t = ts.tv_sec + ts.tv_nsec / 1e9;
 		if (t - t0 >= secs)
 			break;
@@ -57,7 +57,8 @@ int main(int argc, char **argv)
 EOC
 cc -O1 -fno-omit-frame-pointer -fno-optimize-sibling-calls -o "$W/work" "$W/work.c"
 
-# period 50 us of cpu-clock: 20k samples per CPU-second
+# period 50 us of cpu-clock: 20k samples per CPU-second (the workload stops after
+# that much CPU time, however busy the machine is)
 secs=$((SAMPLES / 20000 + 1))
 perf record -q -g -e cpu-clock -c 50000 -o "$W/g.data" -- "$W/work" "$secs" >/dev/null 2>&1
 n=$(perf script -i "$W/g.data" -F period 2>/dev/null | wc -l)

@@ -2,10 +2,12 @@
 /*
  * folded.c - folded stack table (see folded.h).
  *
- * Stacks live back to back in one arena; an open-addressing hash table
- * indexes them.  Per sample: frame names go into a reused strbuf, leaf first,
- * with their offsets remembered so the key can be assembled root first in a
- * second reused strbuf.  No allocation per sample once the buffers are warm.
+ * Frame names (and comms) are interned once into a name table; a stack is
+ * then an array of u32 name ids, hashed and compared as integers.  A small
+ * direct-mapped cache maps (symbol or DSO pointer, cpumode) to the name id,
+ * so the per-sample cost is a few probes, not string building.  The text of
+ * a stack is only assembled when the table is printed (once per distinct
+ * stack), and sorted then.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,26 +17,68 @@
 #include "ui/folded.h"
 #include "util/util.h"
 
-struct folded_entry {
+#define NAME_CACHE_BITS 12
+
+struct folded_name {
+	u64 hash;
+	u32 off; /* in names */
+	u32 len;
+};
+
+struct folded_stack {
 	u64 hash;
 	u64 count;
-	size_t off; /* in the arena */
-	u32 len;
-	u32 used;
+	u32 off; /* in ids */
+	u32 nr; /* 0: free slot */
+};
+
+struct name_cache_entry {
+	const void *key;
+	u32 gen;
+	u32 id;
+	u8 cpumode;
 };
 
 struct folded {
 	struct machines *machines;
 	struct callchain_cache *cache;
-	struct folded_entry *table;
+	/* interned names */
+	struct strbuf names;
+	struct folded_name *name;
+	size_t nr_names, alloc_names;
+	u32 *name_slot; /* open addressing: name index + 1, 0 = free */
+	size_t name_slots;
+	struct name_cache_entry *ncache;
+	/* stacks */
+	u32 *ids;
+	size_t nr_ids, alloc_ids;
+	struct folded_stack *table;
 	size_t size; /* power of two */
 	size_t nr;
-	struct strbuf arena;
-	struct strbuf names; /* frame names of the current sample, leaf first */
-	struct strbuf key;
-	u32 name_off[CALLCHAIN_MAX_STACK + 2];
-	u32 name_len[CALLCHAIN_MAX_STACK + 2];
+	/* the current sample */
+	struct strbuf tmp;
+	u32 frame[CALLCHAIN_MAX_STACK + 2];
 };
+
+static u64 hash_bytes(const char *p, size_t len)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (u8)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+static u64 hash_ids(const u32 *ids, size_t n)
+{
+	u64 h = 0x9e3779b97f4a7c15ULL ^ n;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ids[i]) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 31);
+}
 
 struct folded *folded__new(struct machines *machines)
 {
@@ -43,9 +87,11 @@ struct folded *folded__new(struct machines *machines)
 	f->machines = machines;
 	f->size = 1024;
 	f->table = xcalloc(f->size, sizeof(*f->table));
-	strbuf_init(&f->arena, 1 << 16);
-	strbuf_init(&f->names, 4096);
-	strbuf_init(&f->key, 4096);
+	f->name_slots = 1024;
+	f->name_slot = xcalloc(f->name_slots, sizeof(*f->name_slot));
+	f->ncache = xcalloc((size_t)1 << NAME_CACHE_BITS, sizeof(*f->ncache));
+	strbuf_init(&f->names, 1 << 14);
+	strbuf_init(&f->tmp, 1024);
 	return f;
 }
 
@@ -59,9 +105,12 @@ void folded__delete(struct folded *f)
 	if (!f)
 		return;
 	free(f->table);
-	strbuf_release(&f->arena);
+	free(f->ids);
+	free(f->name);
+	free(f->name_slot);
+	free(f->ncache);
 	strbuf_release(&f->names);
-	strbuf_release(&f->key);
+	strbuf_release(&f->tmp);
 	free(f);
 }
 
@@ -70,30 +119,58 @@ size_t folded__nr_stacks(const struct folded *f)
 	return f->nr;
 }
 
-/* FNV-1a, 64 bit; stacks are short and this is not the bottleneck */
-static u64 hash_bytes(const char *p, size_t len)
+static void names_grow(struct folded *f)
 {
-	u64 h = 0xcbf29ce484222325ULL;
+	size_t n = f->name_slots * 2;
+	u32 *slot = xcalloc(n, sizeof(*slot));
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= (u8)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static void folded__grow(struct folded *f)
-{
-	size_t nsize = f->size * 2;
-	struct folded_entry *nt = xcalloc(nsize, sizeof(*nt));
-
-	for (size_t i = 0; i < f->size; i++) {
-		struct folded_entry *e = &f->table[i];
+	for (size_t i = 0; i < f->nr_names; i++) {
 		size_t j;
 
-		if (!e->used)
+		for (j = f->name[i].hash & (n - 1); slot[j]; j = (j + 1) & (n - 1))
+			;
+		slot[j] = (u32)i + 1;
+	}
+	free(f->name_slot);
+	f->name_slot = slot;
+	f->name_slots = n;
+}
+
+/* the id of name @s (@len bytes), interning it if new */
+static u32 name_intern(struct folded *f, const char *s, size_t len)
+{
+	u64 h = hash_bytes(s, len);
+	size_t i;
+
+	for (i = h & (f->name_slots - 1); f->name_slot[i]; i = (i + 1) & (f->name_slots - 1)) {
+		struct folded_name *n = &f->name[f->name_slot[i] - 1];
+
+		if (n->hash == h && n->len == len && !memcmp(f->names.buf + n->off, s, len))
+			return f->name_slot[i] - 1;
+	}
+	ALLOC_GROW(f->name, f->nr_names + 1, f->alloc_names);
+	f->name[f->nr_names] = (struct folded_name){
+		.hash = h, .off = (u32)f->names.len, .len = (u32)len,
+	};
+	strbuf_add(&f->names, s, len);
+	f->name_slot[i] = (u32)++f->nr_names;
+	if (f->nr_names * 2 > f->name_slots)
+		names_grow(f);
+	return (u32)(f->nr_names - 1);
+}
+
+static void stacks_grow(struct folded *f)
+{
+	size_t nsize = f->size * 2;
+	struct folded_stack *nt = xcalloc(nsize, sizeof(*nt));
+
+	for (size_t i = 0; i < f->size; i++) {
+		struct folded_stack *e = &f->table[i];
+		size_t j;
+
+		if (!e->nr)
 			continue;
-		for (j = e->hash & (nsize - 1); nt[j].used; j = (j + 1) & (nsize - 1))
+		for (j = e->hash & (nsize - 1); nt[j].nr; j = (j + 1) & (nsize - 1))
 			;
 		nt[j] = *e;
 	}
@@ -102,25 +179,46 @@ static void folded__grow(struct folded *f)
 	f->size = nsize;
 }
 
-void folded__add_stack(struct folded *f, const char *stack, size_t len, u64 count)
+/* count @count for the stack of name ids @ids (root first, @n >= 1) */
+static void add_ids(struct folded *f, const u32 *ids, size_t n, u64 count)
 {
-	u64 h = hash_bytes(stack, len);
+	u64 h = hash_ids(ids, n);
 	size_t i;
 
-	for (i = h & (f->size - 1); f->table[i].used; i = (i + 1) & (f->size - 1)) {
-		struct folded_entry *e = &f->table[i];
+	for (i = h & (f->size - 1); f->table[i].nr; i = (i + 1) & (f->size - 1)) {
+		struct folded_stack *e = &f->table[i];
 
-		if (e->hash == h && e->len == len && !memcmp(f->arena.buf + e->off, stack, len)) {
+		if (e->hash == h && e->nr == n && !memcmp(f->ids + e->off, ids, n * sizeof(*ids))) {
 			e->count += count;
 			return;
 		}
 	}
-	f->table[i] = (struct folded_entry){
-		.hash = h, .count = count, .off = f->arena.len, .len = (u32)len, .used = 1,
+	ALLOC_GROW(f->ids, f->nr_ids + n, f->alloc_ids);
+	memcpy(f->ids + f->nr_ids, ids, n * sizeof(*ids));
+	f->table[i] = (struct folded_stack){
+		.hash = h, .count = count, .off = (u32)f->nr_ids, .nr = (u32)n,
 	};
-	strbuf_add(&f->arena, stack, len);
+	f->nr_ids += n;
 	if (++f->nr * 4 > f->size * 3)
-		folded__grow(f);
+		stacks_grow(f);
+}
+
+void folded__add_stack(struct folded *f, const char *stack, size_t len, u64 count)
+{
+	const char *p = stack, *end = stack + len;
+	size_t n = 0;
+
+	/* frames beyond the buffer are cut, as the walk itself would */
+	while (n < ARRAY_SIZE(f->frame)) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		const char *e = semi ? semi : end;
+
+		f->frame[n++] = name_intern(f, p, (size_t)(e - p));
+		if (!semi)
+			break;
+		p = semi + 1;
+	}
+	add_ids(f, f->frame, n, count);
 }
 
 static const char *basename_of(const char *path)
@@ -180,28 +278,79 @@ void folded__frame_name(struct strbuf *sb, const struct addr_location *al, u8 cp
 		strbuf_add(sb, "_[u]", 4);
 }
 
-static bool push_name(struct folded *f, int *n, const struct addr_location *al, u8 cpumode)
-{
-	size_t start = f->names.len;
+#define SKIP_FRAME ((u32)-1)
 
+/*
+ * The name id of a frame, through the cache when the owner keeps a
+ * callchain cache (whose generation tells when symbol pointers may have
+ * been freed).  SKIP_FRAME for frames stackcollapse-perf drops.
+ */
+static u32 frame_id(struct folded *f, const struct addr_location *al, u8 cpumode)
+{
+	const void *key = al->sym ? (const void *)al->sym : al->map ? (const void *)al->dso : NULL;
+	struct name_cache_entry *e = NULL;
+	u32 id;
+
+	if (f->cache && key) {
+		u64 h = ((uintptr_t)key ^ cpumode) * 0x9e3779b97f4a7c15ULL;
+
+		e = &f->ncache[h >> (64 - NAME_CACHE_BITS)];
+		if (e->key == key && e->cpumode == cpumode && e->gen == f->cache->gen)
+			return e->id;
+	}
 	/* stackcollapse-perf skips frames named like "(process name)" */
-	if (al->sym && al->sym->name && al->sym->name[0] == '(')
-		return false;
-	folded__frame_name(&f->names, al, cpumode);
-	f->name_off[*n] = (u32)start;
-	f->name_len[*n] = (u32)(f->names.len - start);
-	(*n)++;
-	return true;
+	if (al->sym && al->sym->name && al->sym->name[0] == '(') {
+		id = SKIP_FRAME;
+	} else {
+		strbuf_reset(&f->tmp);
+		folded__frame_name(&f->tmp, al, cpumode);
+		id = name_intern(f, f->tmp.buf, f->tmp.len);
+	}
+	if (e) {
+		e->key = key;
+		e->cpumode = cpumode;
+		e->gen = f->cache->gen;
+		e->id = id;
+	}
+	return id;
+}
+
+static u32 comm_id(struct folded *f, const struct addr_location *al)
+{
+	const char *comm = al->thread ? thread__comm_str(al->thread) : NULL;
+	struct name_cache_entry *e = NULL;
+	u32 id;
+
+	if (!comm)
+		comm = ":-1";
+	if (f->cache && al->thread) {
+		u64 h = ((uintptr_t)al->thread ^ 0xff) * 0x9e3779b97f4a7c15ULL;
+
+		e = &f->ncache[h >> (64 - NAME_CACHE_BITS)];
+		if (e->key == al->thread && e->cpumode == 0xff && e->gen == f->cache->gen)
+			return e->id;
+	}
+	strbuf_reset(&f->tmp);
+	strbuf_addstr(&f->tmp, comm);
+	for (size_t i = 0; i < f->tmp.len; i++)
+		if (f->tmp.buf[i] == ' ')
+			f->tmp.buf[i] = '_';
+	id = name_intern(f, f->tmp.buf, f->tmp.len);
+	if (e) {
+		e->key = al->thread;
+		e->cpumode = 0xff;
+		e->gen = f->cache->gen;
+		e->id = id;
+	}
+	return id;
 }
 
 void folded__add_sample(struct folded *f, const struct perf_sample *sample,
 			const struct addr_location *al, bool use_callchain)
 {
-	const char *comm = al->thread ? thread__comm_str(al->thread) : NULL;
+	u32 leaf_first[CALLCHAIN_MAX_STACK + 1];
 	int n = 0, frames = 0;
-
-	strbuf_reset(&f->names);
-	strbuf_reset(&f->key);
+	size_t k = 0;
 
 	if (use_callchain && sample->callchain) {
 		struct callchain_iter it;
@@ -209,30 +358,37 @@ void folded__add_sample(struct folded *f, const struct perf_sample *sample,
 
 		callchain_iter__init(&it, f->machines, sample, al, CALLCHAIN_MAX_STACK);
 		callchain_iter__set_cache(&it, f->cache);
-		while (callchain_iter__next(&it, &fr)) {
+		while (callchain_iter__next(&it, &fr) && n < CALLCHAIN_MAX_STACK) {
+			u32 id = frame_id(f, &fr.al, fr.cpumode);
+
 			frames++;
-			push_name(f, &n, &fr.al, fr.cpumode);
+			if (id != SKIP_FRAME)
+				leaf_first[n++] = id;
 		}
 	}
-	if (!frames)
-		push_name(f, &n, al, sample->cpumode);
+	if (!frames) {
+		u32 id = frame_id(f, al, sample->cpumode);
 
-	for (const char *p = comm ? comm : ":-1"; *p; p++)
-		strbuf_addch(&f->key, *p == ' ' ? '_' : *p);
-	for (int i = n - 1; i >= 0; i--) {
-		strbuf_addch(&f->key, ';');
-		strbuf_add(&f->key, f->names.buf + f->name_off[i], f->name_len[i]);
+		if (id != SKIP_FRAME)
+			leaf_first[n++] = id;
 	}
-	folded__add_stack(f, f->key.buf, f->key.len, 1);
+	f->frame[k++] = comm_id(f, al);
+	while (n > 0)
+		f->frame[k++] = leaf_first[--n];
+	add_ids(f, f->frame, k, 1);
 }
 
-static int entry_cmp(const void *a, const void *b, void *arg)
+struct sorted_stack {
+	u32 off; /* text in the sort buffer */
+	u32 len;
+	u64 count;
+};
+
+static int sorted_cmp(const void *a, const void *b, void *arg)
 {
-	const struct folded *f = arg;
-	const struct folded_entry *x = *(const struct folded_entry *const *)a;
-	const struct folded_entry *y = *(const struct folded_entry *const *)b;
-	size_t n = kp_min(x->len, y->len);
-	int r = memcmp(f->arena.buf + x->off, f->arena.buf + y->off, n);
+	const struct sorted_stack *x = a, *y = b;
+	const char *buf = arg;
+	int r = memcmp(buf + x->off, buf + y->off, kp_min(x->len, y->len));
 
 	if (r)
 		return r;
@@ -242,16 +398,33 @@ static int entry_cmp(const void *a, const void *b, void *arg)
 int folded__for_each(struct folded *f,
 		     int (*fn)(const char *stack, size_t len, u64 count, void *arg), void *arg)
 {
-	struct folded_entry **v = xcalloc(f->nr ? f->nr : 1, sizeof(*v));
+	struct sorted_stack *v = xcalloc(f->nr ? f->nr : 1, sizeof(*v));
+	struct strbuf text = STRBUF_INIT;
 	size_t n = 0;
 	int ret = 0;
 
-	for (size_t i = 0; i < f->size; i++)
-		if (f->table[i].used)
-			v[n++] = &f->table[i];
-	qsort_r(v, n, sizeof(*v), entry_cmp, f);
+	for (size_t i = 0; i < f->size; i++) {
+		const struct folded_stack *e = &f->table[i];
+		size_t start = text.len;
+
+		if (!e->nr)
+			continue;
+		for (u32 j = 0; j < e->nr; j++) {
+			const struct folded_name *nm = &f->name[f->ids[e->off + j]];
+
+			if (j)
+				strbuf_addch(&text, ';');
+			strbuf_add(&text, f->names.buf + nm->off, nm->len);
+		}
+		v[n].off = (u32)start;
+		v[n].len = (u32)(text.len - start);
+		v[n].count = e->count;
+		n++;
+	}
+	qsort_r(v, n, sizeof(*v), sorted_cmp, text.buf);
 	for (size_t i = 0; i < n && !ret; i++)
-		ret = fn(f->arena.buf + v[i]->off, v[i]->len, v[i]->count, arg);
+		ret = fn(text.buf + v[i].off, v[i].len, v[i].count, arg);
+	strbuf_release(&text);
 	free(v);
 	return ret;
 }

@@ -6,6 +6,7 @@
 command -v python3 >/dev/null 2>&1 || skip "python3 (fixture generator) is missing"
 FIX=$SRCDIR/tests/fixtures/symbol
 python3 "$FIX/gen-guest-data.py" g.data || fail "generator failed"
+strip() { grep -v '^# (' | grep -v '^$'; }
 SYMS="--guestkallsyms=$FIX/guest.kallsyms --guestmodules=$FIX/guest.modules"
 
 $KP $SYMS -i g.data report --stdio -s dso,sym >out 2>err || { cat err >&2; fail "report"; }
@@ -19,11 +20,26 @@ $KP -i g.data report --stdio -s dso,sym >out 2>err || fail "report without kalls
 grep -q '\[g\] 0xffffffff9a000044$' out || { cat out >&2; fail "unresolved address"; }
 
 if command -v perf >/dev/null 2>&1 && perf version >/dev/null 2>&1; then
-	strip() { grep -v '^# (' | grep -v '^$'; }
 	for mode in "" "--host" "--host --guest"; do
 		perf kvm $mode $SYMS -i g.data report --stdio --sort comm,dso,sym 2>/dev/null |
 			strip >want
 		$KP $mode $SYMS -i g.data report --stdio -s comm,dso,sym 2>err | strip >got
+		check_same want got
+	done
+fi
+# a guest recorded under --guestmount: its kernel symbols from <mount>/<pid>/proc/kallsyms
+python3 "$FIX/gen-guest-data.py" pg.data --pid-guest || fail "generator failed"
+mkdir -p gm/4321/proc && cp "$FIX/guest.kallsyms" gm/4321/proc/kallsyms
+$KP --guestmount=gm $SYMS -i pg.data report --stdio -s comm,dso,sym >out 2>err ||
+	{ cat err >&2; fail "report --guestmount"; }
+grep -q ':4323  *\[guest.kernel.kallsyms.4321\]  *\[g\] guest_func_a$' out ||
+	{ cat out >&2; fail "guest 4321 symbols"; }
+if command -v perf >/dev/null 2>&1 && perf version >/dev/null 2>&1; then
+	for mode in "" "--host --guest"; do
+		perf kvm $mode --guestmount=gm $SYMS -i pg.data report --stdio \
+			--sort comm,dso,sym 2>/dev/null | strip >want
+		$KP $mode --guestmount=gm $SYMS -i pg.data report --stdio -s comm,dso,sym 2>err |
+			strip >got
 		check_same want got
 	done
 fi

@@ -136,6 +136,35 @@ static int td_format(struct tep_handle *tep, struct td_cursor *c, const char *sy
 	return 0;
 }
 
+/*
+ * Drop printk_formats lines libtraceevent would read out of bounds on: it
+ * takes the text after the first ':' plus one (the space of "ADDR : fmt"),
+ * strips a leading '"', then looks at the last three characters.  So a line
+ * must not start with ':' and needs at least 3 characters there.
+ * Found by fuzz/fuzz-tracing-data (tests/fuzz-regressions/feature/).
+ */
+static void td_printk_sanitize(char *text)
+{
+	char *in = text, *out = text;
+
+	while (*in) {
+		char *nl = strchr(in, '\n');
+		size_t len = nl ? (size_t)(nl - in) + 1 : strlen(in);
+		size_t line = nl ? len - 1 : len;
+		const char *colon = memchr(in, ':', line);
+		const char *fmt = colon ? colon + 2 : NULL;
+
+		if (fmt && fmt <= in + line && *fmt == '"')
+			fmt++;
+		if (colon && colon != in && fmt <= in + line && (size_t)(in + line - fmt) >= 3) {
+			memmove(out, in, len);
+			out += len;
+		}
+		in += len;
+	}
+	*out = '\0';
+}
+
 int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
 {
 	struct td_cursor c = { blob, size, 0, false };
@@ -239,8 +268,10 @@ int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
 	if ((err = td_u32(&c, &len32, "truncated printk_formats size")) ||
 	    (err = td_text(&c, len32, &text, "printk_formats run past the end")))
 		goto fail;
-	if (len32)
+	if (len32) {
+		td_printk_sanitize(text);
 		tep_parse_printk_formats(tep, text);
+	}
 	free(text);
 	text = NULL;
 	if (strcmp(version, "0.6") >= 0 && c.pos < c.size) {

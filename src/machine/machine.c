@@ -1308,6 +1308,17 @@ static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *pat
 	u64 text = 0, reloc = 0;
 	int n;
 
+	/* perf rejects an image whose build-id is not the recorded one */
+	if (dso->has_build_id) {
+		u8 bid[KP_BUILD_ID_SIZE];
+		int sz = filename__read_build_id(path, bid);
+
+		if (sz > 0 && (sz != dso->bid_size || memcmp(bid, dso->build_id, sz))) {
+			pr_warning_once("'%s': build-id differs from the recorded one, not used",
+					path);
+			return -EINVAL;
+		}
+	}
 	symtab__init(&st);
 	n = elf__load_symbols(path, NULL, &opts, &st, NULL);
 	if (n < 0) {

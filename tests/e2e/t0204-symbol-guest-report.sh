@@ -43,4 +43,34 @@ if command -v perf >/dev/null 2>&1 && perf version >/dev/null 2>&1; then
 		check_same want got
 	done
 fi
+# --guestvmlinux: an ELF kernel image (built here), relocated like kallsyms;
+# refused when its build-id is not the recorded one (g.data records another)
+if command -v cc >/dev/null 2>&1; then
+	cat >vml.c <<'EOS'
+void _text(void) {}
+__attribute__((noinline, aligned(64))) void guest_func_a(void) { __asm__ volatile(".fill 32, 1, 0x90"); }
+__attribute__((noinline, aligned(64))) void guest_func_b(void) { __asm__ volatile(".fill 32, 1, 0x90"); }
+void _start(void) { guest_func_a(); guest_func_b(); }
+EOS
+	if cc -O1 -mcmodel=kernel -fno-pie -no-pie -nostdlib -static \
+		-Wl,-Ttext=0xffffffff81000000 -Wl,--build-id -o vmlinux vml.c 2>/dev/null; then
+		python3 "$FIX/gen-guest-data.py" nobid.data --no-buildid || fail "generator failed"
+		$KP --guestvmlinux=vmlinux -i nobid.data report --stdio -s dso,sym >out 2>err ||
+			{ cat err >&2; fail "report --guestvmlinux"; }
+		grep -q '\[guest.kernel.kallsyms\]  *\[g\] guest_func_b$' out ||
+			{ cat out >&2; fail "vmlinux symbols"; }
+		$KP --guestvmlinux=vmlinux -i g.data report --stdio -s dso,sym >out 2>err ||
+			fail "report --guestvmlinux (build-id mismatch)"
+		grep -q '\[g\] 0xffffffff9a000044$' out || { cat out >&2; fail "mismatched vmlinux used"; }
+		if command -v perf >/dev/null 2>&1 && perf version >/dev/null 2>&1; then
+			for f in g.data nobid.data; do
+				perf kvm --guestvmlinux=vmlinux -i $f report --stdio \
+					--sort comm,dso,sym 2>/dev/null | strip >want
+				$KP --guestvmlinux=vmlinux -i $f report --stdio -s comm,dso,sym 2>err |
+					strip >got
+				check_same want got
+			done
+		fi
+	fi
+fi
 exit 0

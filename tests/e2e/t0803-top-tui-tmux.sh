@@ -4,7 +4,8 @@
 # guest kernel and guest us percentages add up to 100 (+-0.5); the demo's
 # functions are listed; h cycles the view (host, then both), d zooms into the
 # selected row's DSO; q quits with status 0 and the terminal is given back
-# (alternate screen off, the shell's next line printed).
+# (alternate screen off, the shell's next line printed), also after SIGTERM
+# (a clean quit) and a SIGSEGV (the crash handler restores, then dies).
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/e2e/demo-lib.sh"
 need_root
@@ -23,9 +24,12 @@ echo "EXITED \$?"
 exec sleep 60
 EOS
 chmod +x run.sh
-$TM new-session -d -s top -x 120 -y 40 "$T/run.sh" || skip "tmux cannot start a session here"
+# a session that outlives the others keeps the server up between them
+$TM new-session -d -s keep "sleep 600" || skip "tmux cannot start a session here"
+S=top
+$TM new-session -d -s $S -x 120 -y 40 "$T/run.sh" || fail "tmux new-session failed"
 
-pane() { $TM capture-pane -t top -p >"$T/pane"; }
+pane() { $TM capture-pane -t $S -p >"$T/pane"; }
 # wait for a screen with numbers and the demo's functions (at most 15 s)
 wait_for() {
 	i=0
@@ -39,7 +43,7 @@ wait_for() {
 }
 wait_for 'demo_hot  *demo-guest.elf'
 wait_for 'PerfTop: *[1-9][0-9]* irqs/sec'
-[ "$($TM display -p -t top '#{alternate_on}')" = 1 ] || fail "top does not use the alternate screen"
+[ "$($TM display -p -t $S '#{alternate_on}')" = 1 ] || fail "top does not use the alternate screen"
 grep 'PerfTop:' pane | head -1 | sed 's/%/ /g; s/:/ /g' | awk '{
 	for (i = 1; i < NF; i++) {
 		if ($i == "kernel" && $(i - 1) != "guest") k = $(i + 1)
@@ -57,23 +61,38 @@ done
 grep -q '^             samples  pcnt function' pane || { cat pane >&2; fail "no column titles"; }
 grep -q 'view: guest ' pane || { cat pane >&2; fail "status line missing"; }
 
-$TM send-keys -t top h
+$TM send-keys -t $S h
 wait_for 'view: host '
 grep -q 'demo_hot' pane && { cat pane >&2; fail "host view shows guest functions"; }
-$TM send-keys -t top h
+$TM send-keys -t $S h
 wait_for 'view: guest+host '
-$TM send-keys -t top h
+$TM send-keys -t $S h
 wait_for 'view: guest '
-$TM send-keys -t top Down
-$TM send-keys -t top d
+$TM send-keys -t $S Down
+$TM send-keys -t $S d
 wait_for 'dso: demo-guest.elf '
-$TM send-keys -t top d
+$TM send-keys -t $S d
 wait_for 'dso: all '
 
-$TM send-keys -t top q
+$TM send-keys -t $S q
 wait_for '^EXITED '
 grep -q '^EXITED 0$' pane || { cat pane >&2; cat top.err >&2; fail "top did not exit 0"; }
-[ "$($TM display -p -t top '#{alternate_on}')" = 0 ] || fail "alternate screen left on after q"
+[ "$($TM display -p -t $S '#{alternate_on}')" = 0 ] || fail "alternate screen left on after q"
 grep -q 'PerfTop' pane && { cat pane >&2; fail "the top screen was left behind"; }
+
+# a crash (SIGSEGV from outside) still gives the terminal back; SIGTERM is a clean quit
+for sig in SEGV TERM; do
+	S=$sig
+	$TM new-session -d -s $S -x 120 -y 40 "$T/run.sh" || fail "tmux new-session failed"
+	wait_for 'PerfTop:'
+	pane_pid=$($TM display -p -t $S '#{pane_pid}')
+	top_pid=$(pgrep -P "$pane_pid" kvmprof) || fail "cannot find the top process under $pane_pid"
+	kill -$sig "$top_pid"
+	wait_for '^EXITED '
+	[ "$($TM display -p -t $S '#{alternate_on}')" = 0 ] || fail "SIG$sig left the alternate screen on"
+	want=0
+	[ $sig = SEGV ] && want=139
+	grep -q "^EXITED $want\$" pane || { cat pane >&2; fail "SIG$sig: want exit status $want"; }
+done
 demo_guest_stop
 exit 0

@@ -23,6 +23,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "data/header.h"
@@ -1301,11 +1302,18 @@ static int dso__load_kallsyms(struct machine *m, struct dso *dso, const char *pa
 	return err;
 }
 
+/*
+ * An ELF kernel image.  perf keeps the .text symbols in the kernel map (set
+ * to the relocated .text) and moves other sections to maps of their own; we
+ * keep .text only, so addresses elsewhere stay unresolved instead of
+ * getting a wrong DSO name.
+ */
 static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *path)
 {
 	struct elf_syms_opts opts = { .adjust_symbols = false, .want_plt = false };
-	struct symtab st;
-	u64 text = 0, reloc = 0;
+	struct symtab st, text;
+	u64 sym_text = 0, reloc = 0, taddr, tsize;
+	struct map *map = m->vmlinux_map;
 	int n;
 
 	/* perf rejects an image whose build-id is not the recorded one */
@@ -1319,6 +1327,11 @@ static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *pat
 			return -EINVAL;
 		}
 	}
+	n = elf__section_range(path, ".text", &taddr, &tsize);
+	if (n < 0) {
+		pr_warning("'%s': no .text section, not used as a kernel image", path);
+		return n;
+	}
 	symtab__init(&st);
 	n = elf__load_symbols(path, NULL, &opts, &st, NULL);
 	if (n < 0) {
@@ -1327,28 +1340,75 @@ static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *pat
 		return n;
 	}
 	if (m->ref_reloc_name && *m->ref_reloc_name &&
-	    !elf__symbol_start(path, m->ref_reloc_name, &text))
-		reloc = m->ref_reloc_addr - text;
+	    !elf__symbol_start(path, m->ref_reloc_name, &sym_text))
+		reloc = m->ref_reloc_addr - sym_text;
+	symtab__resolve_names(&st);
+	symtab__init(&text);
 	for (size_t i = 0; i < st.nr; i++) {
-		st.syms[i].start += reloc;
-		st.syms[i].end += reloc;
+		const struct symbol *s = &st.syms[i];
+
+		if (s->start < taddr || s->start >= taddr + tsize)
+			continue;
+		symtab__add(&text, s->start + reloc, s->end - s->start, s->binding, s->type,
+			    s->name, strlen(s->name));
 	}
-	symtab__finish(&st, false);
+	symtab__exit(&st);
+	symtab__finish(&text, false);
 	symtab__exit(&dso->syms);
-	dso->syms = st;
-	kernel_symbols_fixup_map(m, dso);
-	return (int)st.nr;
+	dso->syms = text;
+	if (map && map->dso == dso) {
+		maps__remove(&m->kmaps, map);
+		map->start = taddr + reloc;
+		map->end = taddr + tsize + reloc;
+		maps__add(&m->kmaps, map);
+	}
+	dso__set_long_name(m, dso, path);
+	return (int)dso->syms.nr;
+}
+
+/* perf's vmlinux_path: where a host kernel image may be, for a release */
+static int dso__load_vmlinux_path(struct machine *m, struct dso *dso)
+{
+	const struct symbol_conf *conf = m->machines->conf;
+	static const char *const fmts[] = {
+		"/boot/vmlinux-%s", "/usr/lib/debug/boot/vmlinux-%s", "/lib/modules/%s/build/vmlinux",
+		"/usr/lib/debug/lib/modules/%s/vmlinux", "/usr/lib/debug/boot/vmlinux-%s.debug",
+	};
+	struct strbuf path = STRBUF_INIT;
+	struct utsname uts;
+	const char *rel = conf && conf->osrelease ? conf->osrelease : NULL;
+	int err = -ENOENT;
+
+	if (!rel && !uname(&uts))
+		rel = uts.release;
+	for (size_t i = 0; i < 2 + (rel ? ARRAY_SIZE(fmts) : 0) && err <= 0; i++) {
+		strbuf_reset(&path);
+		if (i == 0)
+			strbuf_addstr(&path, "vmlinux");
+		else if (i == 1)
+			strbuf_addstr(&path, "/boot/vmlinux");
+		else
+			strbuf_addf(&path, fmts[i - 2], rel);
+		if (is_regular_file(path.buf))
+			err = dso__load_vmlinux(m, dso, path.buf);
+	}
+	strbuf_release(&path);
+	return err;
 }
 
 static void dso__load_kernel(struct machine *m, struct dso *dso)
 {
 	const struct symbol_conf *conf = m->machines->conf;
 	struct strbuf path = STRBUF_INIT;
+	bool via_vmlinux = false;
 	int err = -1;
 
 	if (m->pid == HOST_KERNEL_ID) {
 		if (conf && conf->kallsyms) {
 			strbuf_addstr(&path, conf->kallsyms);
+		} else if (dso__load_vmlinux_path(m, dso) > 0) {
+			err = 1;
+			via_vmlinux = true;
 		} else {
 			u8 host_bid[KP_BUILD_ID_SIZE];
 			int sz;
@@ -1376,16 +1436,18 @@ static void dso__load_kernel(struct machine *m, struct dso *dso)
 		if (path.len)
 			err = dso__load_kallsyms(m, dso, path.buf);
 	} else if (machine__is_default_guest(m)) {
-		if (conf && conf->guestvmlinux)
+		if (conf && conf->guestvmlinux) {
 			err = dso__load_vmlinux(m, dso, conf->guestvmlinux);
+			via_vmlinux = true;
+		}
 		else if (conf && conf->guestkallsyms)
 			err = dso__load_kallsyms(m, dso, conf->guestkallsyms);
 	} else {
 		strbuf_addf(&path, "%s/proc/kallsyms", m->root_dir);
 		err = dso__load_kallsyms(m, dso, path.buf);
 	}
-	if (err > 0 && !(m->pid == DEFAULT_GUEST_KERNEL_ID && conf && conf->guestvmlinux) &&
-	    m->pid != HOST_KERNEL_ID)
+	/* kallsyms-backed kernels are named after the machine's mmap name */
+	if (err > 0 && !via_vmlinux)
 		dso__set_long_name(m, dso, m->mmap_name);
 	strbuf_release(&path);
 }

@@ -51,6 +51,7 @@ struct symbol_conf {
 	const char *kallsyms; /* --kallsyms: host kernel symbols from this copy */
 	const char *symfs; /* prefix for host paths (unused by default: "") */
 	bool no_symbols; /* resolve maps only, never load symbols (buildid-list -H) */
+	const char *osrelease; /* the recorded kernel release (OSRELEASE), for vmlinux paths */
 	bool use_debuginfod;
 };
 

@@ -495,3 +495,21 @@ int elf__symbol_start(const char *path, const char *name, u64 *addr)
 	symsrc__close(&ss);
 	return err;
 }
+
+int elf__section_range(const char *path, const char *name, u64 *addr, u64 *size)
+{
+	struct symsrc ss;
+	GElf_Shdr shdr;
+	int err = symsrc__open(&ss, path);
+
+	if (err)
+		return err;
+	err = -ENOENT;
+	if (section_by_name(&ss, name, &shdr, NULL)) {
+		*addr = shdr.sh_addr;
+		*size = shdr.sh_size;
+		err = 0;
+	}
+	symsrc__close(&ss);
+	return err;
+}

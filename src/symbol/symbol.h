@@ -180,6 +180,9 @@ int elf__read_debuglink(const char *path, struct strbuf *out);
 /** elf__has_symtab - whether @path has a .symtab and a .dynsym. */
 int elf__has_symtab(const char *path, bool *symtab, bool *dynsym);
 
+/** elf__section_range - address and size of section @name (".text") of @path. */
+int elf__section_range(const char *path, const char *name, u64 *addr, u64 *size);
+
 /**
  * elf__symbol_start - address of symbol @name in @path's .symtab/.dynsym
  * (vmlinux: _text/_stext).  Returns 0 or -ENOENT.

@@ -35,6 +35,7 @@ static const char *const stat_usage[] = {
 	"kvmprof [-i FILE] stat report [--event=vmexit|mmio|ioport|msr] [--vcpu=N] [-k KEY]",
 	"                   [-p PID,...] [--stdio | --json | --csv] [--percentiles] [--histogram]",
 	"                   [--per-vm] [--per-vcpu]",
+	"kvmprof stat live [-d SEC] [--event=LIST] [--bpf | --no-bpf] [--prometheus ADDR:PORT] ...",
 	"kvmprof stat [--] COMMAND...",
 	NULL,
 };
@@ -46,6 +47,7 @@ static void stat_help(FILE *fp)
 	      "        kvm_userspace_exit (period 1) into perf.data.guest (or -o FILE)\n"
 	      "report  perf kvm stat report's table, counts and latencies per key, VM and vCPU\n"
 	      "        -k: sample (default), time (mean), total, max, min, mean, ev_name\n"
+	      "live    the same table refreshed every -d seconds (stat live -h)\n"
 	      "otherwise run COMMAND and count KVM events and guest/host CPU time\n"
 	      "\nSee man kvmprof-stat.\n",
 	      fp);
@@ -516,7 +518,11 @@ static int rec_setup_events(struct stat_rec *r)
 		kp_attr_set_flag(&ev->attr, KP_ATTR_EXCLUDE_HOST); /* as perf kvm's files show */
 		if (!r->system_wide)
 			kp_attr_set_flag(&ev->attr, KP_ATTR_INHERIT);
-		if (r->workload)
+		/*
+		 * Per-thread events of a command start at its exec; CPU-wide ones (-a)
+		 * have no task to exec and are enabled by hand, as perf record does.
+		 */
+		if (r->workload && !r->system_wide)
 			kp_attr_set_flag(&ev->attr, KP_ATTR_ENABLE_ON_EXEC);
 		if (!r->nr_evs) {
 			/* the tracking event: COMM/FORK/EXIT records for thread names */
@@ -685,7 +691,9 @@ static int rec_fork_workload(struct stat_rec *r)
 	}
 	close(go[0]);
 	r->go_pipe = go[1];
-	rec_add_tid(r, r->child);
+	/* with -a the CPU-wide events already see the command */
+	if (!r->system_wide)
+		rec_add_tid(r, r->child);
 	return 0;
 }
 
@@ -811,7 +819,7 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 					     r.evs[e].nr_ids);
 	if (!err)
 		err = perf_writer__start(r.w);
-	if (!err && !r.workload) {
+	if (!err && (!r.workload || r.system_wide)) {
 		struct kp_synth *s = xmalloc(sizeof(*s));
 
 		/* thread names for the VMs, as perf record synthesizes them */
@@ -824,7 +832,7 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 	}
 	if (err)
 		goto fail;
-	if (!r.workload)
+	if (!r.workload || r.system_wide)
 		for (int i = 0; i < r.nr_fds; i++)
 			kp_event_ioctl(r.fds[i], PERF_EVENT_IOC_ENABLE, 0);
 	if (r.workload) {
@@ -1060,5 +1068,7 @@ int cmd_stat(int argc, char **argv, struct kp_ctx *ctx)
 		return stat_record(argc - 1, argv + 1, ctx);
 	if (!strcmp(argv[1], "report"))
 		return stat_report(argc - 1, argv + 1, ctx);
+	if (!strcmp(argv[1], "live"))
+		return cmd_stat_live(argc - 1, argv + 1, ctx);
 	return stat_count(argc - 1, argv + 1, ctx);
 }

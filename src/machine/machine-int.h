@@ -95,6 +95,7 @@ struct machine {
 	u64 ref_reloc_addr; /* the kernel MMAP's pgoff */
 	bool kernel_loading;
 
+	struct dso *ksym_dsos; /* KSYMBOL DSOs: owned, but not in the DSO list */
 	struct map *all_maps;
 	struct maps *all_maps_groups;
 };

@@ -527,6 +527,10 @@ void machine__delete(struct machine *m)
 		dn = d->next;
 		dso__delete(d);
 	}
+	for (d = m->ksym_dsos; d; d = dn) {
+		dn = d->next;
+		dso__delete(d);
+	}
 	for (t = m->all_threads; t; t = tn) {
 		tn = t->all_next;
 		if (t->comm != t->comm_buf)
@@ -995,6 +999,51 @@ static int machine__process_exit(struct machine *m, const union perf_event *even
 	return 0;
 }
 
+/*
+ * KSYMBOL (BPF programs, trampolines): a kernel map of its own named after the
+ * symbol, with that one symbol; its DSO is not in the machine's list (perf's
+ * buildid-list never shows it).  Unregistering removes the map.
+ */
+static int machine__process_ksymbol(struct machine *m, const union perf_event *event)
+{
+	const struct perf_record_ksymbol *k = &event->ksymbol;
+	char name[512];
+	size_t n;
+	struct map *map;
+	struct dso *dso;
+
+	if (event->header.size < sizeof(*k))
+		return kp_error(KP_ERR_BAD_RECORD, "KSYMBOL record of %u bytes is too short",
+				event->header.size);
+	n = kp_min(record_strnlen(event, k->name), sizeof(name) - 1);
+	memcpy(name, k->name, n);
+	name[n] = '\0';
+	map = maps__find(&m->kmaps, k->addr);
+	if (k->flags & PERF_RECORD_KSYMBOL_FLAGS_UNREGISTER) {
+		if (map && map != m->vmlinux_map)
+			maps__remove(&m->kmaps, map);
+		return 0;
+	}
+	if (!map) {
+		dso = xzalloc(sizeof(*dso));
+		dso->long_name = xstrdup(name);
+		dso->short_name = xstrdup(name);
+		dso->kernel = DSO_SPACE__KERNEL;
+		dso->loaded = true;
+		symtab__init(&dso->syms);
+		symtab__init(&dso->plt);
+		dso->next = m->ksym_dsos;
+		m->ksym_dsos = dso;
+		map = map__new(m, k->addr, k->addr + k->len, 0, dso);
+		maps__add(&m->kmaps, map);
+	}
+	dso = map->dso;
+	symtab__add(&dso->syms, map__map_ip(map, map->start), k->len, STB_GLOBAL, STT_FUNC, name, n);
+	symtab__sort(&dso->syms);
+	symtab__resolve_names(&dso->syms);
+	return 0;
+}
+
 /* perf's __event_process_build_id() */
 static int machines__add_build_id(struct machines *machines, pid_t pid, u16 cpumode,
 				  const u8 *bid, u8 size, const char *filename)
@@ -1083,6 +1132,9 @@ int machines__process_event(struct machines *machines, const union perf_event *e
 	case PERF_RECORD_EXIT:
 		m = machines__find_for_cpumode(machines, cpumode, spid);
 		return m ? machine__process_exit(m, event) : 0;
+	case PERF_RECORD_KSYMBOL:
+		m = machines__find_for_cpumode(machines, cpumode, spid);
+		return m ? machine__process_ksymbol(m, event) : 0;
 	case PERF_RECORD_HEADER_BUILD_ID: {
 		const struct perf_record_header_build_id *b = &event->build_id;
 		u8 size = KP_BUILD_ID_SIZE;

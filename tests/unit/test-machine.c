@@ -346,6 +346,48 @@ static void test_build_id_order(void **state)
 	machines__exit(&ms);
 }
 
+static int count_dso(struct machine *m, struct dso *dso, const u8 *bid, u8 size, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_ksymbol(void **state)
+{
+	struct symbol_conf conf = { .host = true };
+	struct machines ms;
+	struct addr_location al;
+	int n = 0;
+	const char *name = "bpf_prog_6deef7357e7b4530_fw";
+	size_t len = strlen(name) + 1;
+
+	assert_int_equal(machines__init(&ms, &conf), 0);
+	memset(&rec, 0, sizeof(rec));
+	rec.ev.header.type = PERF_RECORD_KSYMBOL;
+	rec.ev.header.misc = PERF_RECORD_MISC_KERNEL;
+	rec.ev.header.size = (u16)(sizeof(rec.ev.ksymbol) + KP_ALIGN(len, 8));
+	rec.ev.ksymbol.addr = 0xffffffffc0005000ULL;
+	rec.ev.ksymbol.len = 0x100;
+	rec.ev.ksymbol.ksym_type = 1;
+	memcpy(rec.ev.ksymbol.name, name, len);
+	assert_int_equal(machines__process_event(&ms, &rec.ev, NULL), 0);
+	sample(&ms, PERF_RECORD_MISC_KERNEL, 1, 1, 0xffffffffc0005010ULL, &al);
+	assert_non_null(al.dso);
+	assert_string_equal(dso__name(al.dso), name);
+	assert_string_equal(symname(&al), name);
+	assert_true(al.addr == 0x10);
+	sample(&ms, PERF_RECORD_MISC_KERNEL, 1, 1, 0xffffffffc0005100ULL, &al);
+	assert_null(al.map);
+	/* not a DSO buildid-list would show */
+	machines__for_each_dso(&ms, false, count_dso, &n);
+	assert_int_equal(n, 0);
+	rec.ev.ksymbol.flags = PERF_RECORD_KSYMBOL_FLAGS_UNREGISTER;
+	assert_int_equal(machines__process_event(&ms, &rec.ev, NULL), 0);
+	sample(&ms, PERF_RECORD_MISC_KERNEL, 1, 1, 0xffffffffc0005010ULL, &al);
+	assert_null(al.map);
+	machines__exit(&ms);
+}
+
 static void test_bad_symbol_files(void **state)
 {
 	char bad[300];
@@ -375,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_guest_kernel),
 		cmocka_unit_test(test_threads_and_maps),
 		cmocka_unit_test(test_build_id_order),
+		cmocka_unit_test(test_ksymbol),
 		cmocka_unit_test(test_bad_symbol_files),
 	};
 

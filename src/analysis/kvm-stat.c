@@ -86,6 +86,7 @@ struct kvm_stat {
 	struct comm_ent *comms;
 	u32 nr_comms, alloc_comms;
 	u64 nr_tp[KVM_TP_NR];
+	bool seen_entry; /* a kvm_entry passed the filters, ever (kept by reset) */
 	u32 seq;
 	struct kvm_stat_view view;
 	struct kvm_stat_table **view_groups;
@@ -461,11 +462,10 @@ static int read_field(const struct evsel_info *info, int f, const struct perf_sa
 	return 0;
 }
 
-int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
-		     const struct perf_sample *sample)
+int kvm_stat__decode(const struct kvm_stat *kvm, const struct evsel *evsel,
+		     const struct perf_sample *sample, struct kvm_stat_event *ev)
 {
 	const struct evsel_info *info;
-	struct kvm_stat_event ev;
 	int err;
 
 	if (evsel->idx < 0 || evsel->idx >= kvm->nr_evinfo)
@@ -473,15 +473,24 @@ int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
 	info = &kvm->evinfo[evsel->idx];
 	if (info->kind == KVM_TP_NONE)
 		return 0;
-	ev.kind = info->kind;
-	ev.pid = sample->pid;
-	ev.tid = sample->tid;
-	ev.time = sample->time;
-	err = read_field(info, 0, sample, &ev.a);
+	ev->kind = info->kind;
+	ev->pid = sample->pid;
+	ev->tid = sample->tid;
+	ev->time = sample->time;
+	err = read_field(info, 0, sample, &ev->a);
 	if (!err)
-		err = read_field(info, 1, sample, &ev.b);
-	if (err)
-		return err;
+		err = read_field(info, 1, sample, &ev->b);
+	return err ? err : 1;
+}
+
+int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
+		     const struct perf_sample *sample)
+{
+	struct kvm_stat_event ev;
+	int ret = kvm_stat__decode(kvm, evsel, sample, &ev);
+
+	if (ret <= 0)
+		return ret;
 	kvm_stat__event(kvm, &ev);
 	return 0;
 }
@@ -586,6 +595,23 @@ static void account(struct kvm_stat *kvm, struct kvm_stat_table *all,
 	}
 }
 
+static void report_slow(struct kvm_stat *kvm, const struct vcpu_rec *rec, s64 vcpu,
+			const struct kvm_stat_row *row, u64 time, u64 diff, bool access)
+{
+	struct kvm_stat_slow s;
+
+	if (!kvm->opts.slow || !kvm->opts.duration_ns || diff <= kvm->opts.duration_ns)
+		return;
+	s.pid = rec->pid;
+	s.vcpu = vcpu;
+	s.time = time;
+	s.key = row->key;
+	s.info = row->info;
+	s.diff = diff;
+	s.access = access;
+	kvm->opts.slow(kvm->opts.slow_arg, &s);
+}
+
 static void handle_end(struct kvm_stat *kvm, struct vcpu_rec *rec, u64 key, int info, u64 time)
 {
 	u32 row = rec->last_row;
@@ -603,6 +629,7 @@ static void handle_end(struct kvm_stat *kvm, struct vcpu_rec *rec, u64 key, int 
 		return; /* perf: "End time before begin time; skipping event." */
 	account(kvm, &kvm->all, &kvm->groups, &kvm->nr_groups, &kvm->alloc_groups, row, rec,
 		rec->vcpu_id, time - begin, true);
+	report_slow(kvm, rec, rec->vcpu_id, &kvm->all.rows[row], time, time - begin, false);
 }
 
 /* the fallback: count accesses, time them up to an immediate return to the VMM */
@@ -624,6 +651,7 @@ static void access_model(struct kvm_stat *kvm, struct vcpu_rec *rec,
 
 			kvm_stats__update(&r->stats, diff, kvm->opts.percentiles);
 			kvm->fb_all.total_time += diff;
+			report_slow(kvm, rec, rec->tid, r, ev->time, diff, true);
 			for (u32 g = 0; g < kvm->nr_fb_groups; g++) {
 				struct kvm_stat_table *t = &kvm->fb_groups[g];
 				struct kvm_stat_row *gr;
@@ -695,9 +723,11 @@ void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)
 	if (ev->kind == KVM_TP_NONE || !pid_wanted(kvm, ev->pid))
 		return;
 	kvm->nr_tp[ev->kind]++;
+	if (ev->kind == KVM_TP_ENTRY)
+		kvm->seen_entry = true;
 	rec = thread__findnew(kvm, ev->pid, ev->tid);
 	/* once a kvm_entry was seen the fallback can no longer be chosen */
-	if (!kvm->nr_tp[KVM_TP_ENTRY])
+	if (!kvm->seen_entry)
 		access_model(kvm, rec, ev);
 
 	/* perf's per_vcpu_record(): only kvm_entry creates the vcpu record */
@@ -722,32 +752,41 @@ void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)
 
 /* ---- view ------------------------------------------------------------------------ */
 
+bool kvm_stat__key_name(const struct kvm_stat *kvm, u64 key, int info, char *buf, size_t size)
+{
+	bool known = true;
+
+	switch (kvm->opts.report) {
+	case KVM_REPORT_VMEXIT:
+		if (kvm->opts.reasons)
+			known = exit_reason__format(kvm->opts.reasons, key, buf, size);
+		else
+			snprintf(buf, size, "%llu", (unsigned long long)key);
+		break;
+	case KVM_REPORT_MMIO:
+		snprintf(buf, size, "%#llx:%s", (unsigned long long)key,
+			 info == KVM_MMIO_WRITE ? "W" : "R");
+		break;
+	case KVM_REPORT_IOPORT:
+		snprintf(buf, size, "%#llx:%s", (unsigned long long)key, info ? "POUT" : "PIN");
+		break;
+	case KVM_REPORT_MSR:
+		snprintf(buf, size, "%#llx:%s", (unsigned long long)key, info ? "W" : "R");
+		break;
+	}
+	return known;
+}
+
+enum kvm_stat_report kvm_stat__report(const struct kvm_stat *kvm)
+{
+	return kvm->opts.report;
+}
+
 static void row_decode(const struct kvm_stat *kvm, struct kvm_stat_row *row)
 {
 	char buf[64];
 
-	row->known = true;
-	switch (kvm->opts.report) {
-	case KVM_REPORT_VMEXIT:
-		if (kvm->opts.reasons)
-			row->known = exit_reason__format(kvm->opts.reasons, row->key, buf,
-							 sizeof(buf));
-		else
-			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)row->key);
-		break;
-	case KVM_REPORT_MMIO:
-		snprintf(buf, sizeof(buf), "%#llx:%s", (unsigned long long)row->key,
-			 row->info == KVM_MMIO_WRITE ? "W" : "R");
-		break;
-	case KVM_REPORT_IOPORT:
-		snprintf(buf, sizeof(buf), "%#llx:%s", (unsigned long long)row->key,
-			 row->info ? "POUT" : "PIN");
-		break;
-	case KVM_REPORT_MSR:
-		snprintf(buf, sizeof(buf), "%#llx:%s", (unsigned long long)row->key,
-			 row->info ? "W" : "R");
-		break;
-	}
+	row->known = kvm_stat__key_name(kvm, row->key, row->info, buf, sizeof(buf));
 	row->name = xstrdup(buf);
 }
 
@@ -867,12 +906,13 @@ const struct kvm_stat_view *kvm_stat__view(struct kvm_stat *kvm)
 	v->vcpu = kvm->opts.vcpu;
 	v->percentiles = kvm->opts.percentiles;
 	v->reasons = kvm->opts.reasons;
+	v->nr_unknown_rows = 0;
 	memcpy(v->nr_tp, kvm->nr_tp, sizeof(v->nr_tp));
 	/*
 	 * The access fallback only when the data cannot feed perf's model at
 	 * all (no kvm_entry anywhere): then perf prints an empty table.
 	 */
-	if (!kvm->nr_tp[KVM_TP_ENTRY] && kvm->opts.report != KVM_REPORT_VMEXIT) {
+	if (!kvm->seen_entry && kvm->opts.report != KVM_REPORT_VMEXIT) {
 		v->mode = KVM_STAT_MODE_ACCESS;
 		v->all = &kvm->fb_all;
 		groups = kvm->fb_groups;
@@ -894,6 +934,166 @@ const struct kvm_stat_view *kvm_stat__view(struct kvm_stat *kvm)
 	v->groups = kvm->view_groups;
 	v->nr_groups = nr_groups;
 	return v;
+}
+
+/* ---- live mode: reset, merge, aggregated input ------------------------------------------ */
+
+static void table__reset(struct kvm_stat_table *t)
+{
+	for (u32 i = 0; i < t->nr_rows; i++) {
+		struct kvm_stat_row *row = &t->rows[i];
+		u64 *durs = row->stats.durs;
+		size_t alloc = row->stats.alloc_durs;
+
+		row->count = 0;
+		kvm_stats__init(&row->stats);
+		row->stats.durs = durs; /* keep the buffer for the next interval */
+		row->stats.alloc_durs = alloc;
+	}
+	t->total_count = 0;
+	t->total_time = 0;
+	t->nr_sorted = 0;
+}
+
+void kvm_stat__reset(struct kvm_stat *kvm)
+{
+	table__reset(&kvm->all);
+	table__reset(&kvm->fb_all);
+	for (u32 i = 0; i < kvm->nr_groups; i++)
+		table__reset(&kvm->groups[i]);
+	for (u32 i = 0; i < kvm->nr_fb_groups; i++)
+		table__reset(&kvm->fb_groups[i]);
+	memset(kvm->nr_tp, 0, sizeof(kvm->nr_tp));
+}
+
+/* Chan et al.'s pairwise update of Welford's mean and M2 */
+static void kvm_stats__merge(struct kvm_stats *d, const struct kvm_stats *s, bool keep)
+{
+	double n, delta;
+
+	if (!s->n)
+		return;
+	n = (double)(d->n + s->n);
+	delta = s->mean - d->mean;
+	d->m2 += s->m2 + delta * delta * (double)d->n * (double)s->n / n;
+	d->mean += delta * (double)s->n / n;
+	d->n += s->n;
+	d->time += s->time;
+	if (s->min < d->min)
+		d->min = s->min;
+	if (s->max > d->max)
+		d->max = s->max;
+	for (int b = 0; b < KVM_STAT_HIST_BUCKETS; b++)
+		d->hist[b] += s->hist[b];
+	if (keep && s->nr_durs) {
+		ALLOC_GROW(d->durs, d->nr_durs + s->nr_durs, d->alloc_durs);
+		memcpy(d->durs + d->nr_durs, s->durs, s->nr_durs * sizeof(*s->durs));
+		d->nr_durs += s->nr_durs;
+		d->durs_sorted = false;
+	}
+}
+
+static void table__merge(struct kvm_stat *dst, struct kvm_stat_table *d,
+			 const struct kvm_stat_table *s)
+{
+	for (u32 i = 0; i < s->nr_rows; i++) {
+		const struct kvm_stat_row *sr = &s->rows[i];
+		struct kvm_stat_row *dr;
+		u32 idx;
+
+		if (!sr->count && !sr->stats.n)
+			continue;
+		idx = table__findnew(d, sr->key, sr->info, &dst->seq); /* may move d->rows */
+		dr = &d->rows[idx];
+		dr->count += sr->count;
+		kvm_stats__merge(&dr->stats, &sr->stats, dst->opts.percentiles);
+	}
+	d->total_count += s->total_count;
+	d->total_time += s->total_time;
+}
+
+void kvm_stat__merge(struct kvm_stat *dst, const struct kvm_stat *src)
+{
+	table__merge(dst, &dst->all, &src->all);
+	table__merge(dst, &dst->fb_all, &src->fb_all);
+	for (u32 i = 0; i < src->nr_groups; i++) {
+		const struct kvm_stat_table *s = &src->groups[i];
+
+		table__merge(dst, groups__findnew(&dst->groups, &dst->nr_groups, &dst->alloc_groups,
+						  s->pid, s->vcpu), s);
+	}
+	for (u32 i = 0; i < src->nr_fb_groups; i++) {
+		const struct kvm_stat_table *s = &src->fb_groups[i];
+
+		table__merge(dst, groups__findnew(&dst->fb_groups, &dst->nr_fb_groups,
+						  &dst->alloc_fb_groups, s->pid, s->vcpu), s);
+	}
+	for (int k = 0; k < KVM_TP_NR; k++)
+		dst->nr_tp[k] += src->nr_tp[k];
+	dst->seen_entry |= src->seen_entry;
+	for (u32 i = 0; i < src->nr_comms; i++)
+		if (!kvm_stat__comm_of(dst, src->comms[i].pid))
+			kvm_stat__comm(dst, src->comms[i].pid, src->comms[i].comm);
+}
+
+static void table__add(struct kvm_stat *kvm, struct kvm_stat_table *t, const struct kvm_stat_agg *a,
+		       const struct kvm_stats *st)
+{
+	u32 idx = table__findnew(t, a->key, a->info, &kvm->seq); /* may move t->rows */
+	struct kvm_stat_row *row = &t->rows[idx];
+
+	row->count += a->count;
+	kvm_stats__merge(&row->stats, st, false);
+	t->total_count += a->count;
+	t->total_time += a->time;
+}
+
+void kvm_stat__add(struct kvm_stat *kvm, const struct kvm_stat_agg *a)
+{
+	struct kvm_stats st;
+	struct kvm_stat_table *all = a->access ? &kvm->fb_all : &kvm->all;
+
+	if (!a->count && !a->n)
+		return;
+	kvm_stats__init(&st);
+	if (a->n) {
+		double n = (double)a->n, mean = (double)a->time / n;
+
+		st.n = a->n;
+		st.time = a->time;
+		st.min = a->min;
+		st.max = a->max;
+		st.mean = mean;
+		st.m2 = a->sumsq - (double)a->time * mean;
+		if (st.m2 < 0)
+			st.m2 = 0; /* rounding */
+		if (a->hist)
+			memcpy(st.hist, a->hist, sizeof(st.hist));
+	}
+	table__add(kvm, all, a, &st);
+	for (int g = 0; g < 2; g++) {
+		s64 vcpu = a->access ? (s64)a->tid : (s64)a->vcpu;
+		struct kvm_stat_table *t;
+
+		if ((g == 0 && !kvm->opts.per_vm) || (g == 1 && !kvm->opts.per_vcpu))
+			continue;
+		if (a->access)
+			t = groups__findnew(&kvm->fb_groups, &kvm->nr_fb_groups,
+					    &kvm->alloc_fb_groups, a->pid, g ? vcpu : -1);
+		else
+			t = groups__findnew(&kvm->groups, &kvm->nr_groups, &kvm->alloc_groups,
+					    a->pid, g ? vcpu : -1);
+		table__add(kvm, t, a, &st);
+	}
+}
+
+void kvm_stat__add_tp(struct kvm_stat *kvm, enum kvm_tp_kind kind, u64 n)
+{
+	if (kind >= KVM_TP_NR)
+		return;
+	kvm->nr_tp[kind] += n;
+	if (kind == KVM_TP_ENTRY && n)
+		kvm->seen_entry = true;
 }
 
 int kvm_stat_report__parse(const char *s)

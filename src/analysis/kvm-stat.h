@@ -128,6 +128,17 @@ struct kvm_stat_table {
 	u32 nr_sorted;
 };
 
+/* an interval longer than opts.duration_ns (perf's live --duration) */
+struct kvm_stat_slow {
+	u32 pid;
+	s64 vcpu; /* paired: vCPU id; access mode: thread id */
+	u64 time; /* end of the interval */
+	u64 key;
+	int info;
+	u64 diff; /* ns */
+	bool access;
+};
+
 struct kvm_stat_opts {
 	enum kvm_stat_report report;
 	enum kvm_stat_sort sort;
@@ -138,6 +149,9 @@ struct kvm_stat_opts {
 	bool per_vm;
 	bool per_vcpu;
 	const struct exit_reason_table *reasons; /* vmexit names; NULL -> numbers */
+	u64 duration_ns; /* 0: no slow-interval callback */
+	void (*slow)(void *arg, const struct kvm_stat_slow *s);
+	void *slow_arg;
 };
 
 enum kvm_stat_mode {
@@ -176,6 +190,55 @@ int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
 /** kvm_stat__event - the model: process one decoded event, in time order. */
 void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev);
 
+/**
+ * kvm_stat__decode - decode one sample of @evsel into @ev without feeding it.
+ * Returns 1 for a KVM tracepoint, 0 for anything else, or a negative error as
+ * kvm_stat__sample().  Live mode queues the decoded events to sort them by time.
+ */
+int kvm_stat__decode(const struct kvm_stat *kvm, const struct evsel *evsel,
+		     const struct perf_sample *sample, struct kvm_stat_event *ev);
+
+/*
+ * Live mode (stat live): one kvm_stat per refresh interval is reset after it
+ * was shown and merged into a cumulative one; in-kernel (BPF) aggregates come
+ * in through kvm_stat__add().
+ */
+
+/** struct kvm_stat_agg - one aggregated row from elsewhere (the BPF maps) */
+struct kvm_stat_agg {
+	bool access; /* a row of the access fallback, else perf's pairing */
+	u32 pid, tid;
+	int vcpu; /* paired rows */
+	u64 key;
+	int info;
+	u64 count; /* Samples */
+	u64 n, time, min, max; /* timed intervals; min/max ignored when n == 0 */
+	double sumsq; /* sum of squared durations (ns^2) */
+	const u64 *hist; /* KVM_STAT_HIST_BUCKETS counts, or NULL */
+};
+
+/**
+ * kvm_stat__reset - forget all statistics (rows, totals, tracepoint counts)
+ * but keep the per-thread pairing state, as perf's live mode does at every
+ * refresh.  Whether a kvm_entry was ever seen (the mode) is kept too.
+ */
+void kvm_stat__reset(struct kvm_stat *kvm);
+
+/** kvm_stat__merge - add every statistic of @src to @dst (same report); @src is unchanged. */
+void kvm_stat__merge(struct kvm_stat *dst, const struct kvm_stat *src);
+
+/** kvm_stat__add - add one aggregated row to the tables (and the per-VM/vCPU groups). */
+void kvm_stat__add(struct kvm_stat *kvm, const struct kvm_stat_agg *agg);
+
+/** kvm_stat__add_tp - count @n events of tracepoint @kind seen elsewhere. */
+void kvm_stat__add_tp(struct kvm_stat *kvm, enum kvm_tp_kind kind, u64 n);
+
+/** kvm_stat__key_name - the display name of (@key, @info) for this report; false if unknown. */
+bool kvm_stat__key_name(const struct kvm_stat *kvm, u64 key, int info, char *buf, size_t size);
+
+/** kvm_stat__report - the report (--event) this analysis makes. */
+enum kvm_stat_report kvm_stat__report(const struct kvm_stat *kvm);
+
 /** kvm_stat__comm - remember the command name of @pid (for per-VM labels). */
 void kvm_stat__comm(struct kvm_stat *kvm, u32 pid, const char *comm);
 /** kvm_stat__comm_of - the name recorded for @pid, or NULL. */
@@ -197,8 +260,8 @@ struct kvm_stat_view {
 };
 
 /**
- * kvm_stat__view - finish: choose the mode, decode names, sort every table.
- * May be called once.
+ * kvm_stat__view - choose the mode, decode names, sort every table.  May be
+ * called again after more events (live mode); the previous view is then gone.
  */
 const struct kvm_stat_view *kvm_stat__view(struct kvm_stat *kvm);
 

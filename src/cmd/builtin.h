@@ -59,6 +59,8 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_report(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_script(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_stat(int argc, char **argv, struct kp_ctx *ctx);
+/* stat live (cmd/stat-live.c), dispatched by cmd_stat() */
+int cmd_stat_live(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_top(int argc, char **argv, struct kp_ctx *ctx);
 
 #endif

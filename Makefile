@@ -15,6 +15,8 @@ NINJA ?= ninja
 BUILD_PKGS := gcc meson ninja-build pkg-config libelf-dev libdw-dev libiberty-dev libtraceevent-dev \
 	libtracefs-dev libzstd-dev libncurses-dev scdoc
 TEST_PKGS := libcmocka-dev linux-perf tmux binutils time
+# t0610 (real SVM exits): QEMU TCG boots Debian's kernel with a busybox initramfs
+TEST_PKGS += qemu-system-x86 busybox-static cpio
 
 .PHONY: all deps test-deps build check demo install clean bench
 

@@ -1120,6 +1120,8 @@ int cmd_stat_live(int argc, char **argv, struct kp_ctx *ctx)
 out:
 	term_restore(&l);
 	ret = err ? kp_fail(err) : KP_EXIT_OK;
+	if (err == KP_ERR_USAGE)
+		ret = KP_EXIT_USAGE; /* a malformed --prometheus address */
 	if (l.go_pipe >= 0)
 		close(l.go_pipe); /* the command sees EOF and gives up */
 	if (l.child > 0 && !l.child_done) {

@@ -48,6 +48,13 @@ static int bl__event(struct perf_tool *tool, union perf_event *event, struct per
 	return machines__process_event(&bl->machines, event, sample);
 }
 
+static int bl__exit(struct perf_tool *tool, union perf_event *event, struct perf_sample *sample)
+{
+	struct buildid_list *bl = (struct buildid_list *)tool;
+
+	return machines__exit_del_thread(&bl->machines, event, sample);
+}
+
 static int bl__build_id(struct perf_tool *tool, union perf_event *event)
 {
 	struct buildid_list *bl = (struct buildid_list *)tool;
@@ -184,11 +191,11 @@ int cmd_buildid_list(int argc, char **argv, struct kp_ctx *ctx)
 	if (with_hits) {
 		bl.tool = (struct perf_tool){
 			.sample = bl__sample,
+			/* perf 6.1's build_id__mark_dso_hit_ops: no COMM, EXIT forgets */
 			.mmap = bl__event,
 			.mmap2 = bl__event,
-			.comm = bl__event,
 			.fork = bl__event,
-			.exit = bl__event,
+			.exit = bl__exit,
 			.build_id = bl__build_id,
 			.ordered_events = true,
 		};

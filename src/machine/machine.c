@@ -999,6 +999,24 @@ static int machine__process_exit(struct machine *m, const union perf_event *even
 	return 0;
 }
 
+int machines__exit_del_thread(struct machines *machines, const union perf_event *event,
+			      const struct perf_sample *sample)
+{
+	u8 cpumode = event->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	struct machine *m;
+	struct thread *th;
+
+	if (event->header.size < sizeof(event->fork))
+		return kp_error(KP_ERR_BAD_RECORD, "EXIT record of %u bytes is too short",
+				event->header.size);
+	m = machines__find_for_cpumode(machines, cpumode, sample ? (pid_t)sample->pid : -1);
+	if (!m)
+		return 0;
+	th = machine__findnew_thread(m, (pid_t)event->fork.pid, (pid_t)event->fork.tid);
+	threads__unlink(m, th);
+	return 0;
+}
+
 /*
  * KSYMBOL (BPF programs, trampolines): a kernel map of its own named after the
  * symbol, with that one symbol; its DSO is not in the machine's list (perf's

@@ -106,6 +106,15 @@ int machines__process_event(struct machines *machines, const union perf_event *e
 			    const struct perf_sample *sample);
 
 /**
+ * machines__exit_del_thread - an EXIT record as perf 6.1's buildid-list takes
+ * it (perf_event__exit_del_thread): the thread is forgotten, so later records
+ * of that tid start a fresh thread.  Other commands use
+ * machines__process_event(), which keeps exited threads.
+ */
+int machines__exit_del_thread(struct machines *machines, const union perf_event *event,
+			      const struct perf_sample *sample);
+
+/**
  * machines__set_build_ids - attach the BUILD_ID feature entries to DSOs
  * (creating the DSOs by name on their machine if not seen yet).
  */

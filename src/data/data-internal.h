@@ -31,6 +31,24 @@ int perf_header__read_feature(struct perf_data *data, int feat, const u8 *buf, u
 int perf_data__attach_tracing(struct perf_data *data);
 void perf_data__apply_event_desc(struct perf_data *data);
 
+/* reader.c: the ordered-events queue and the release of finished file pages */
+struct kp_chunk;
+struct oe_entry {
+	u64 ts;
+	union perf_event *ev;
+	struct evsel *evsel;
+	struct kp_chunk *chunk; /* NULL: the record lies in the file mapping */
+	u64 off; /* file/stream offset, for error messages and page release */
+};
+/* stable sort of @a[0..n) by ts; @tmp has room for n / 2 entries */
+void oe_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp);
+/* stable merge of the sorted runs @a[0..mid) and @a[mid..n); @tmp holds the shorter */
+void oe_merge(struct oe_entry *a, size_t mid, size_t n, struct oe_entry *tmp);
+/* file mode: offset below which the mapped pages were given back (0: none) */
+u64 perf_data__released(const struct perf_data *data);
+/* give pages back in steps of @step bytes (rounded up to pages); for tests */
+void perf_data__set_release_step(struct perf_data *data, u64 step);
+
 /* swap.c */
 void kp_attr__swap(struct kp_attr *attr, u32 size);
 /* swap record @ev in place (it is a private copy); @evsel may be NULL */

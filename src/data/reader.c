@@ -33,6 +33,8 @@
 
 #define CHUNK_SIZE (4u << 20)
 #define PIPE_CHUNK_SIZE (1u << 20)
+/* file mode: give mapped pages back in steps of this many bytes */
+#define RELEASE_STEP (4u << 20)
 
 struct kp_chunk {
 	u32 refs; /* queued records pointing into this chunk */
@@ -41,22 +43,22 @@ struct kp_chunk {
 	u64 data[]; /* u64 for 8-byte alignment of the records */
 };
 
-struct oe_entry {
-	u64 ts;
-	union perf_event *ev;
-	struct evsel *evsel;
-	struct kp_chunk *chunk;
-	u64 off; /* file/stream offset, for error messages */
-};
-
 struct kp_reader {
 	struct perf_tool *tool;
-	/* ordered events: q[0..q_sorted) is sorted, q[q_sorted..q_nr) in arrival order */
+	/*
+	 * ordered events: q[q_head..q_nr) are queued, q[q_head..q_sorted) of
+	 * them sorted, q[q_sorted..q_nr) in arrival order; q[0..q_head) were
+	 * delivered and are reused when the array is compacted.
+	 */
 	struct oe_entry *q;
-	size_t q_nr, q_alloc, q_sorted;
+	size_t q_head, q_nr, q_alloc, q_sorted;
 	struct oe_entry *tmp;
 	size_t tmp_alloc;
 	u64 next_flush, max_ts, last_flush;
+	/* file mode: mapped pages below @released were given back to the kernel */
+	u64 released;
+	u64 release_step;
+	u64 page_size;
 	/* private copies: swapped or misaligned records */
 	struct kp_chunk *copy;
 	size_t copy_used;
@@ -146,28 +148,113 @@ static inline u64 event_timestamp(const union perf_event *ev, const struct evsel
 	}
 }
 
-/* stable bottom-up merge sort by timestamp */
-static void oe_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp)
-{
-	size_t i, w;
-	bool sorted = true;
+/*
+ * Sorting.  Records arrive nearly sorted: each CPU's stream is in time order
+ * and the streams interleave with a small skew.  A stable bottom-up merge sort
+ * whose merges only touch the overlap of their two runs (found by galloping
+ * from the boundary) costs little more than one pass over such input, and
+ * stays O(n log n) on anything else.
+ */
+#define OE_RUN 32
 
-	for (i = 1; i < n; i++) {
-		if (a[i].ts < a[i - 1].ts) {
-			sorted = false;
+/* first index of sorted @a[0..n) whose time is > @ts, searched from the end */
+static size_t oe_upper_from_end(const struct oe_entry *a, size_t n, u64 ts)
+{
+	size_t lo = 0, hi = n, step = 1;
+
+	while (step < hi) {
+		size_t p = hi - step;
+
+		if (a[p].ts <= ts) {
+			lo = p + 1;
 			break;
 		}
+		hi = p;
+		step *= 2;
 	}
-	if (sorted)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid].ts > ts)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* first index of sorted @a[0..n) whose time is >= @ts, searched from the start */
+static size_t oe_lower_from_start(const struct oe_entry *a, size_t n, u64 ts)
+{
+	size_t lo = 0, hi = n, step = 1;
+
+	while (lo + step <= n) {
+		size_t p = lo + step - 1;
+
+		if (a[p].ts >= ts) {
+			hi = p;
+			break;
+		}
+		lo = p + 1;
+		step *= 2;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid].ts >= ts)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+void oe_merge(struct oe_entry *a, size_t mid, size_t n, struct oe_entry *tmp)
+{
+	size_t l, r, i, j, o, nl, nr;
+
+	if (!mid || mid >= n || a[mid - 1].ts <= a[mid].ts)
 		return;
-	/* runs of 16 by insertion sort, then merges */
-	for (i = 0; i < n; i += 16) {
-		size_t hi = kp_min(i + 16, n);
+	/* a[0..l) precede every right entry, a[r..n) follow every left entry */
+	l = oe_upper_from_end(a, mid, a[mid].ts);
+	r = mid + oe_lower_from_start(a + mid, n - mid, a[mid - 1].ts);
+	nl = mid - l;
+	nr = r - mid;
+	/* the smaller side goes to @tmp; ties go to the left run: it arrived first */
+	if (nl <= nr) {
+		memcpy(tmp, a + l, nl * sizeof(*a));
+		i = 0;
+		j = mid;
+		o = l;
+		while (i < nl && j < r)
+			a[o++] = a[j].ts < tmp[i].ts ? a[j++] : tmp[i++];
+		if (i < nl)
+			memcpy(a + o, tmp + i, (nl - i) * sizeof(*a));
+	} else {
+		memcpy(tmp, a + mid, nr * sizeof(*a));
+		i = mid;
+		j = nr;
+		o = r;
+		while (j && i > l)
+			a[--o] = a[i - 1].ts > tmp[j - 1].ts ? a[--i] : tmp[--j];
+		if (j)
+			memcpy(a + l, tmp, j * sizeof(*a));
+	}
+}
+
+/* stable merge sort: sorted runs of OE_RUN by insertion, then merges */
+static void oe_merge_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp)
+{
+	for (size_t i = 0; i < n; i += OE_RUN) {
+		size_t hi = kp_min(i + OE_RUN, n);
 
 		for (size_t j = i + 1; j < hi; j++) {
-			struct oe_entry e = a[j];
+			struct oe_entry e;
 			size_t k = j;
 
+			if (a[j - 1].ts <= a[j].ts)
+				continue;
+			e = a[j];
 			while (k > i && a[k - 1].ts > e.ts) {
 				a[k] = a[k - 1];
 				k--;
@@ -175,40 +262,54 @@ static void oe_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp)
 			a[k] = e;
 		}
 	}
-	for (w = 16; w < n; w *= 2) {
-		for (i = 0; i + w < n; i += 2 * w) {
-			size_t mid = i + w, hi = kp_min(i + 2 * w, n);
-			size_t l = i, r = mid, o = 0;
+	for (size_t w = OE_RUN; w < n; w *= 2)
+		for (size_t i = 0; i + w < n; i += 2 * w)
+			oe_merge(a + i, w, kp_min(2 * w, n - i), tmp);
+}
 
-			if (a[mid - 1].ts <= a[mid].ts)
-				continue;
-			while (l < mid && r < hi)
-				tmp[o++] = (a[r].ts < a[l].ts) ? a[r++] : a[l++];
-			while (l < mid)
-				tmp[o++] = a[l++];
-			/* what is left of the right run is already in place */
-			memcpy(&a[i], tmp, o * sizeof(*a));
+void oe_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp)
+{
+	/* moves insertion sort may spend before the merge sort takes over */
+	size_t budget = 4 * n + 64;
+	size_t j;
+
+	/*
+	 * Insertion sort over the whole batch costs one pass plus one move per
+	 * inversion: nothing beats it on the nearly sorted input rounds hold.
+	 * An entry far out of place, or too many moves, hand the rest of the
+	 * batch to the merge sort.
+	 */
+	for (j = 1; j < n; j++) {
+		struct oe_entry e;
+		size_t k = j;
+
+		if (a[j - 1].ts <= a[j].ts)
+			continue;
+		if ((j >= OE_RUN && a[j - OE_RUN].ts > a[j].ts) || budget < OE_RUN)
+			break;
+		e = a[j];
+		while (k > 0 && a[k - 1].ts > e.ts) {
+			a[k] = a[k - 1];
+			k--;
 		}
+		budget -= j - k;
+		a[k] = e;
+	}
+	if (j < n) {
+		oe_merge_sort(a + j, n - j, tmp);
+		oe_merge(a, j, n, tmp);
 	}
 }
 
 static void oe_prepare(struct kp_reader *rd)
 {
-	size_t n = rd->q_nr, s = rd->q_sorted;
+	size_t h = rd->q_head, s = rd->q_sorted, n = rd->q_nr;
 
 	if (s == n)
 		return;
-	ALLOC_GROW(rd->tmp, n, rd->tmp_alloc);
+	ALLOC_GROW(rd->tmp, n - h, rd->tmp_alloc);
 	oe_sort(rd->q + s, n - s, rd->tmp);
-	if (s && rd->q[s].ts < rd->q[s - 1].ts) {
-		size_t l = 0, r = s, o = 0;
-
-		while (l < s && r < n)
-			rd->tmp[o++] = (rd->q[r].ts < rd->q[l].ts) ? rd->q[r++] : rd->q[l++];
-		while (l < s)
-			rd->tmp[o++] = rd->q[l++];
-		memcpy(rd->q, rd->tmp, o * sizeof(*rd->q));
-	}
+	oe_merge(rd->q + h, s - h, n - h, rd->tmp);
 	rd->q_sorted = n;
 }
 
@@ -221,9 +322,11 @@ static int oe_flush(struct perf_data *data, u64 limit)
 	int err = 0;
 
 	oe_prepare(rd);
-	for (i = 0; i < rd->q_nr; i++) {
+	for (i = rd->q_head; i < rd->q_nr; i++) {
 		struct oe_entry *e = &rd->q[i];
 
+		if (i + 4 < rd->q_nr)
+			__builtin_prefetch(rd->q[i + 4].ev);
 		if (e->ts > limit)
 			break;
 		rd->last_flush = e->ts;
@@ -234,10 +337,9 @@ static int oe_flush(struct perf_data *data, u64 limit)
 			break;
 		}
 	}
-	if (i && i < rd->q_nr)
-		memmove(rd->q, rd->q + i, (rd->q_nr - i) * sizeof(*rd->q));
-	rd->q_nr -= i;
-	rd->q_sorted = rd->q_nr;
+	rd->q_head = i;
+	if (rd->q_head == rd->q_nr)
+		rd->q_head = rd->q_nr = rd->q_sorted = 0;
 	return err;
 }
 
@@ -245,14 +347,25 @@ static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel 
 		     struct kp_chunk *chunk, u64 ts, u64 off)
 {
 	struct kp_reader *rd = data->rd;
+	bool empty = rd->q_nr == rd->q_head;
 	struct oe_entry *e;
 
 	if (ts < rd->last_flush)
 		data->stats.nr_unordered++;
 	/* perf resets its maximum when the queue ran empty */
-	if (!rd->q_nr || ts >= rd->max_ts)
+	if (empty || ts >= rd->max_ts)
 		rd->max_ts = ts;
+	if (rd->q_alloc && rd->q_nr == rd->q_alloc && rd->q_head >= rd->q_nr - rd->q_head) {
+		/* reuse the delivered slots: moves at most as many entries as were delivered */
+		memmove(rd->q, rd->q + rd->q_head, (rd->q_nr - rd->q_head) * sizeof(*rd->q));
+		rd->q_nr -= rd->q_head;
+		rd->q_sorted -= rd->q_head;
+		rd->q_head = 0;
+	}
 	ALLOC_GROW(rd->q, rd->q_nr + 1, rd->q_alloc);
+	/* in-order arrivals extend the sorted part: nothing to sort at the flush */
+	if (rd->q_sorted == rd->q_nr && (empty || ts >= rd->q[rd->q_nr - 1].ts))
+		rd->q_sorted++;
 	e = &rd->q[rd->q_nr++];
 	e->ts = ts;
 	e->ev = ev;
@@ -261,6 +374,48 @@ static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel 
 	e->off = off;
 	if (chunk)
 		chunk->refs++;
+}
+
+/* ---------------------------------------------------------------- memory */
+
+/*
+ * File mode: give the pages of the mapping back to the kernel once no queued
+ * record can point into them - everything below the lowest offset still queued
+ * in place and below @pos, where reading is.  The mapping is private and read
+ * only: a page touched again is simply read back from the page cache, so this
+ * bounds the resident size without any risk to correctness.  With perf's
+ * rounds a record stays queued for two rounds at most (every queued time is
+ * at most the maximum the next-but-one flush delivers up to), so the pages in
+ * use are those of the last two rounds.
+ */
+static void release_behind(struct perf_data *data, u64 pos)
+{
+	struct kp_reader *rd = data->rd;
+	u64 low = pos;
+
+	if (!data->base || data->is_pipe || pos < rd->released + rd->release_step)
+		return;
+	for (size_t i = rd->q_head; i < rd->q_nr; i++) {
+		const struct oe_entry *e = &rd->q[i];
+
+		if (!e->chunk && e->off < low)
+			low = e->off;
+	}
+	low &= ~(rd->page_size - 1);
+	if (low < rd->released + rd->release_step)
+		return;
+	madvise((void *)(data->base + rd->released), low - rd->released, MADV_DONTNEED);
+	rd->released = low;
+}
+
+u64 perf_data__released(const struct perf_data *data)
+{
+	return data->rd ? data->rd->released : 0;
+}
+
+void perf_data__set_release_step(struct perf_data *data, u64 step)
+{
+	data->rd->release_step = KP_ALIGN(kp_max(step, (u64)1), data->rd->page_size);
 }
 
 /* ---------------------------------------------------------------- delivery */
@@ -444,6 +599,7 @@ static int process_user(struct perf_data *data, union perf_event *ev, u64 off, u
 			if (err)
 				return err;
 			data->rd->next_flush = data->rd->max_ts;
+			release_behind(data, off);
 		}
 		return tool && tool->finished_round ? tool->finished_round(tool) : 0;
 	case PERF_RECORD_FINISHED_INIT:
@@ -956,6 +1112,11 @@ static int process_file(struct perf_data *data)
 		u64 extra = 0;
 		int err;
 
+		/* the records are parsed one after the other: keep the memory ahead coming */
+		__builtin_prefetch(data->base + off + 1024);
+		/* nothing queued (unordered delivery, or between rounds): all behind is done */
+		if (off - rd->released >= rd->release_step && rd->q_head == rd->q_nr)
+			release_behind(data, off);
 		if (end - off < sizeof(h))
 			return rec_error(data, KP_ERR_TRUNCATED, off,
 					 "partial record header at the end of the data", 0,
@@ -1164,6 +1325,8 @@ int perf_data__open(struct perf_data **out, const char *path)
 	data->fd = -1;
 	evlist__init(&data->evlist);
 	data->rd = xzalloc(sizeof(*data->rd));
+	data->rd->page_size = (u64)sysconf(_SC_PAGESIZE);
+	data->rd->release_step = RELEASE_STEP;
 	if (!strcmp(path, "-")) {
 		data->fd = STDIN_FILENO;
 	} else {
@@ -1264,7 +1427,7 @@ void perf_data__delete(struct perf_data *data)
 		return;
 	rd = data->rd;
 	if (rd) {
-		for (size_t i = 0; i < rd->q_nr; i++)
+		for (size_t i = rd->q_head; i < rd->q_nr; i++)
 			chunk_put(rd->q[i].chunk);
 		free(rd->q);
 		free(rd->tmp);

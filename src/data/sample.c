@@ -21,19 +21,47 @@ static int overrun(const union perf_event *event, const struct evsel *evsel, con
 			(unsigned long long)evsel->attr.sample_type, what);
 }
 
-static void sample__defaults(const union perf_event *event, const struct evsel *evsel,
-			     struct perf_sample *s)
+/*
+ * Field by field rather than memset(): this runs once per record, and a
+ * 256-byte memset is a "rep stos" whose start-up cost dominated parsing.
+ */
+static inline void sample__defaults(const union perf_event *event, const struct evsel *evsel,
+				    struct perf_sample *s)
 {
-	memset(s, 0, sizeof(*s));
+	s->ip = 0;
 	s->pid = s->tid = (u32)-1;
-	s->cpu = (u32)-1;
 	s->time = ~0ULL;
+	s->addr = 0;
 	s->id = ~0ULL;
 	s->stream_id = ~0ULL;
+	s->cpu = (u32)-1;
 	/* like perf: without PERF_SAMPLE_PERIOD the attr's period is the weight */
 	s->period = evsel->attr.sample_period;
+	s->weight = 0;
+	s->data_src = 0;
+	s->transaction = 0;
+	s->phys_addr = 0;
+	s->cgroup = 0;
+	s->data_page_size = 0;
+	s->code_page_size = 0;
 	s->misc = event->header.misc;
 	s->cpumode = event->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	s->callchain = NULL;
+	s->raw_data = NULL;
+	s->raw_size = 0;
+	s->branch_hw_idx = NULL;
+	s->branch_nr = 0;
+	s->branch_entries = NULL;
+	s->read_data = NULL;
+	s->read_size = 0;
+	s->user_regs_abi = 0;
+	s->user_regs = NULL;
+	s->user_stack_size = 0;
+	s->user_stack = NULL;
+	s->intr_regs_abi = 0;
+	s->intr_regs = NULL;
+	s->aux_size = 0;
+	s->aux_data = NULL;
 }
 
 int perf_sample__parse(const union perf_event *event, const struct evsel *evsel,

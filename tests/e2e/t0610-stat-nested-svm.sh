@@ -11,6 +11,7 @@
 # or when L1 does not boot in time.  KVMPROF_NESTED_KEEP=DIR keeps the console log,
 # the results and both recorded files there.
 . "$SRCDIR/tests/e2e/lib.sh"
+. "$SRCDIR/tests/nested/compare.sh"
 need_root
 need_perf
 command -v qemu-system-x86_64 >/dev/null 2>&1 || skip "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
@@ -107,12 +108,6 @@ for s in krec prec; do
 done
 grep -q 'wrote [1-9][0-9]* samples' sec/krec || { cat sec/krec >&2; fail "kvmprof stat record -a wrote no samples"; }
 
-# the table only, without what kvmprof-stat(1) lists as deliberate differences:
-# UNKNOWN(code) vs UNKNOWN (+ perf's "unknown kvm exit code" lines), the width of the
-# name column (padding), and with --vcpu perf 6.1's zero Min Time (checked, then blanked)
-table() { sed -n '/^Analyze events/,/^Total Samples/p' "$1" | grep -v '^unknown kvm exit code' |
-	sed -E 's/UNKNOWN\([0-9a-fx]+\)/UNKNOWN/; s/^ +//; s/ +/ /g'; }
-drop_min() { awk '$NF == ")" && $(NF - 7) ~ /%$/ { $(NF - 6) = "MIN" } { print }'; }
 n=0
 for f in k p; do
 	for ev in $EVENTS; do
@@ -125,14 +120,14 @@ for f in k p; do
 			# (vCPU 1 makes no accesses)
 			[ "$v,$ev" != --vcpu=1,mmio ] && [ "$v,$ev" != --vcpu=1,ioport ] &&
 				! grep -q 'Total Samples:[1-9]' $p && { cat $p >&2; fail "perf found nothing: $what"; }
-			table $k >k.n
-			table $p >p.n
+			stat_table $k >k.n
+			stat_table $p >p.n
 			case $v in
 			--vcpu*)
-				awk '$NF == ")" && $(NF - 6) != "0.00us" { bad = 1 } END { exit bad }' p.n ||
+				stat_perf_min_zero p.n ||
 					fail "perf 6.1's --vcpu Min Time quirk not seen: $what"
-				drop_min <k.n >k.t && mv k.t k.n
-				drop_min <p.n >p.t && mv p.t p.n
+				stat_drop_min <k.n >k.t && mv k.t k.n
+				stat_drop_min <p.n >p.t && mv p.t p.n
 				;;
 			esac
 			diff -u p.n k.n >&2 || fail "kvmprof and perf differ: $what"
@@ -164,11 +159,11 @@ for f in k p; do
 	base64 -d sec/$f.data.b64 >$f.data || fail "cannot decode $f.data from L1"
 	[ -n "${KVMPROF_NESTED_KEEP:-}" ] && cp $f.data "$KVMPROF_NESTED_KEEP/"
 	"$KP" -i $f.data stat report --event=vmexit >host.k 2>host.err || { cat host.err >&2; fail "kvmprof on the host cannot read $f.data"; }
-	table host.k >k.n
-	table sec/${f}_vmexit_0_kvmprof >l1.n
+	stat_table host.k >k.n
+	stat_table sec/${f}_vmexit_0_kvmprof >l1.n
 	diff -u l1.n k.n >&2 || fail "$f.data: kvmprof on the host and in L1 differ"
 	perf kvm -i $f.data stat report --event=vmexit 2>host.p >/dev/null
-	table host.p >p.n
+	stat_table host.p >p.n
 	diff -u p.n k.n >&2 || fail "$f.data: kvmprof and perf differ on the host"
 done
 echo "ok: $n tables equal to perf's; L1 booted in ${up:-?} s, ran $run s, whole test $(($(date +%s) - t0)) s" >&2

@@ -21,7 +21,7 @@ die() { echo "fetch-kernel: $*" >&2; exit 2; }
 mkdir -p "$CACHE" 2>/dev/null || die "cannot create the cache directory '$CACHE'"
 # one fetch at a time (tests may run in parallel)
 exec 9>"$CACHE/.lock" || die "cannot write '$CACHE/.lock'"
-command -v flock >/dev/null 2>&1 && flock -w 600 9
+command -v flock >/dev/null 2>&1 && flock -w 180 9
 
 newest() { sort -V | tail -n 1; }
 pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' 2>/dev/null |
@@ -44,7 +44,7 @@ fi
 rm -rf "$dir" && mkdir -p "$dir/modules" || die "cannot create '$dir'"
 tmp=$(mktemp -d "$CACHE/.fetch.XXXXXX") || die "cannot create a temporary directory in '$CACHE'"
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && apt-get download "$pkg" >"$tmp/apt.log" 2>&1) ||
+(cd "$tmp" && timeout 150 apt-get download "$pkg" >"$tmp/apt.log" 2>&1) ||
 	die "'apt-get download $pkg' failed: $(grep -E '^(E|W):' "$tmp/apt.log" | head -n 3)"
 deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] || die "'apt-get download $pkg' left no .deb"

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
+#include <tracefs.h>
 #include <zstd.h>
 
 #include "data/data-internal.h"
@@ -1028,6 +1029,90 @@ static int read_features(struct perf_data *data)
 	return 0;
 }
 
+/* tracefs name "sys:event" of tracepoint @id on the running kernel, searching @sys first */
+static int local_tp_name(const char *dir, u64 id, struct strbuf *name)
+{
+	char **systems = tracefs_event_systems(dir);
+	int found = -ENOENT;
+
+	for (int pass = 0; pass < 2 && found; pass++) {
+		for (int i = 0; systems && systems[i] && found; i++) {
+			char **events;
+
+			if ((pass == 0) != !strcmp(systems[i], "kvm"))
+				continue;
+			events = tracefs_system_events(dir, systems[i]);
+			for (int j = 0; events && events[j] && found; j++) {
+				struct strbuf p = STRBUF_INIT, v = STRBUF_INIT;
+
+				strbuf_addf(&p, "%s/events/%s/%s/id", dir, systems[i], events[j]);
+				if (strbuf_read_file(&v, p.buf, 64) > 0 && strtoull(v.buf, NULL, 10) == id) {
+					strbuf_addf(name, "%s:%s", systems[i], events[j]);
+					found = 0;
+				}
+				strbuf_release(&p);
+				strbuf_release(&v);
+			}
+			tracefs_list_free(events);
+		}
+	}
+	tracefs_list_free(systems);
+	return found;
+}
+
+/*
+ * A killed recorder never wrote the TRACING_DATA feature.  Its tracepoint ids
+ * are still valid on the kernel that recorded them (until the next boot), so
+ * take the formats from this machine's tracefs, and say so.  Not done in
+ * fuzzing builds (the ids there are random and tracefs is slow).
+ */
+static void recover_tracing(struct perf_data *data)
+{
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	const char *dir;
+	char **names = NULL;
+	struct strbuf blob = STRBUF_INIT, list = STRBUF_INIT;
+	int nr = 0;
+
+	if (data->tep)
+		return;
+	for (int i = 0; i < data->evlist.nr; i++)
+		if (data->evlist.entries[i]->attr.type == PERF_TYPE_TRACEPOINT)
+			nr++;
+	if (!nr || !(dir = tracefs_tracing_dir()))
+		return;
+	names = xcalloc((size_t)nr, sizeof(*names));
+	nr = 0;
+	for (int i = 0; i < data->evlist.nr; i++) {
+		struct strbuf name = STRBUF_INIT;
+		u64 id = data->evlist.entries[i]->attr.config;
+
+		if (data->evlist.entries[i]->attr.type != PERF_TYPE_TRACEPOINT)
+			continue;
+		if (local_tp_name(dir, id, &name)) {
+			strbuf_release(&name);
+			goto out; /* attach_tracing() then reports the missing tracing data */
+		}
+		strbuf_addf(&list, "%s%s", nr ? ", " : "", name.buf);
+		names[nr++] = strbuf_detach(&name, NULL);
+	}
+	if (tracing_data__build(&blob, (const char *const *)names, nr) ||
+	    tracing_data__parse(&data->tep, blob.buf, blob.len)) {
+		data->tep = NULL;
+		goto out;
+	}
+	pr_warning("'%s': the interrupted recording has no tracepoint formats; using this "
+		   "machine's formats for %s (right only if it was recorded on this machine since "
+		   "its last boot)", data->path, list.buf);
+out:
+	for (int i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+	strbuf_release(&blob);
+	strbuf_release(&list);
+#endif
+}
+
 static int open_file_mode(struct perf_data *data)
 {
 	struct perf_header *h = &data->header;
@@ -1087,10 +1172,52 @@ static int open_file_mode(struct perf_data *data)
 		return err;
 	if ((err = read_features(data)))
 		return err;
+	if (!fh->data.size && !(fh->adds_features[0] | fh->adds_features[1] |
+				fh->adds_features[2] | fh->adds_features[3]))
+		recover_tracing(data);
 	if ((err = perf_data__attach_tracing(data)))
 		return err;
 	perf_data__apply_event_desc(data);
 	return 0;
+}
+
+/*
+ * Recovery of a file whose recorder was killed (provisional header: data size
+ * 0, no feature sections): the data runs to EOF, possibly ending inside a
+ * record.  Walk the record headers and stop after the last complete record;
+ * say how much was recovered and what was cut off.  Every complete record is
+ * kept (also those after the last FINISHED_ROUND: the ordered queue flushes
+ * them at the end), so nothing that reached the disk is lost.
+ */
+static u64 recover_end(struct perf_data *data, u64 off, u64 end)
+{
+	u64 good = off, rounds = 0, round_end = off;
+
+	while (end - good >= sizeof(struct perf_event_header)) {
+		struct perf_event_header h;
+
+		memcpy(&h, data->base + good, sizeof(h));
+		if (data->header.needs_swap)
+			swap_header(&h);
+		if (h.size < sizeof(h) || h.size > end - good)
+			break;
+		good += h.size;
+		if (h.type == PERF_RECORD_FINISHED_ROUND) {
+			rounds++;
+			round_end = good;
+		}
+	}
+	pr_warning("'%s': the header has no data size and no feature sections: the recording "
+		   "was interrupted; recovering %llu complete rounds up to offset %#llx and "
+		   "%llu bytes of records after the last round%s",
+		   data->path, (unsigned long long)rounds, (unsigned long long)round_end,
+		   (unsigned long long)(good - round_end),
+		   good < end ? "; the incomplete record at the end is ignored" : "");
+	if (good < end)
+		pr_warning("'%s': ignoring %llu bytes at offset %#llx (file is %llu bytes)",
+			   data->path, (unsigned long long)(end - good), (unsigned long long)good,
+			   (unsigned long long)data->size);
+	return good;
 }
 
 static int process_file(struct perf_data *data)
@@ -1104,6 +1231,8 @@ static int process_file(struct perf_data *data)
 	u64 end = fh->data.size || any_feat ? fh->data.offset + fh->data.size : data->size;
 	bool swap = data->header.needs_swap;
 
+	if (!fh->data.size && !any_feat)
+		end = recover_end(data, off, end);
 	rd->data_end = end;
 	while (off < end) {
 		struct perf_event_header h;

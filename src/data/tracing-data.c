@@ -99,6 +99,90 @@ static void format_name(const char *fmt, char *out, size_t sz)
 		snprintf(out, sz, "(unnamed)");
 }
 
+/*
+ * libtraceevent 1.7 dereferences NULL on some malformed "print fmt:"
+ * expressions (unbalanced brackets, unterminated strings): cut such a print
+ * format off, so that the event keeps its fields and only loses its printing.
+ * Found by fuzz/fuzz-tracing-data (tests/fuzz-regressions/tracing-data/).
+ */
+static void td_check_print_fmt(char *text)
+{
+	char *p = strstr(text, "print fmt:");
+	int depth = 0;
+	bool str = false;
+
+	if (!p)
+		return;
+	for (const char *q = p; *q && *q != '\n'; q++) {
+		if (str) {
+			if (*q == '\\' && q[1])
+				q++;
+			else if (*q == '"')
+				str = false;
+		} else if (*q == '"') {
+			str = true;
+		} else if (*q == '(' || *q == '{' || *q == '[') {
+			depth++;
+		} else if (*q == ')' || *q == '}' || *q == ']') {
+			if (--depth < 0)
+				break;
+		}
+	}
+	if (str || depth) {
+		pr_debug("tracing data: unbalanced print fmt ignored");
+		*p = '\0';
+	}
+}
+
+/* "KEY:<digits>;" somewhere in [@p, @end) */
+static bool td_has_num(const char *p, const char *end, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (; p + kl < end; p++) {
+		if (memcmp(p, key, kl))
+			continue;
+		p += kl;
+		if (p >= end || *p < '0' || *p > '9')
+			return false;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		return p < end && *p == ';';
+	}
+	return false;
+}
+
+/*
+ * libtraceevent 1.7 also crashes on field lists cut short or garbled: accept
+ * only a format whose lines between "format:" and "print fmt:" are empty or
+ * "\tfield:...;\toffset:N;\tsize:N;...", as the kernel writes them.
+ */
+static bool td_fields_ok(const char *text)
+{
+	const char *p = strstr(text, "\nformat:\n");
+	const char *pf = strstr(text, "\nprint fmt:");
+
+	if (!p || !pf || pf < p)
+		return false;
+	for (p += 9; p < pf;) {
+		const char *nl = memchr(p, '\n', (size_t)(pf + 1 - p));
+
+		if (!nl)
+			return false;
+		if (nl != p && (strncmp(p, "\tfield:", 7) || !td_has_num(p, nl, "offset:") ||
+				!td_has_num(p, nl, "size:")))
+			return false;
+		p = nl + 1;
+	}
+	/* the print fmt is the last line */
+	p = strchr(pf + 1, '\n');
+	if (p)
+		for (p++; *p; p++)
+			if (*p != '\n' && *p != ' ' && *p != '\t')
+				return false;
+	return true;
+}
+
 static int td_format(struct tep_handle *tep, struct td_cursor *c, const char *sys)
 {
 	u64 len;
@@ -111,7 +195,14 @@ static int td_format(struct tep_handle *tep, struct td_cursor *c, const char *sy
 	if ((err = td_text(c, len, &text, "format text runs past the end")))
 		return err;
 	format_name(text, name, sizeof(name));
-	if (tep_parse_event(tep, text, (size_t)len, sys)) {
+	if (!td_fields_ok(text)) {
+		pr_warning("tracing data: malformed format of tracepoint %s:%s, ignored", sys, name);
+		free(text);
+		return 0;
+	}
+	td_check_print_fmt(text);
+	/* strlen: the text ends at a NUL inside the section, libtraceevent reads up to size */
+	if (tep_parse_event(tep, text, strlen(text), sys)) {
 		/*
 		 * libtraceevent registers most events even when their print
 		 * format is beyond it; only a missing event is worth a warning

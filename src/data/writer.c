@@ -297,6 +297,13 @@ int perf_writer__write(struct perf_writer *w, const void *event, size_t size)
 	err = w_buf(w, event, size);
 	if (!err)
 		w->data_size += size;
+	/*
+	 * A round is complete: hand it to the kernel, so that a recorder killed
+	 * later (SIGKILL, OOM) leaves every finished round in the file for the
+	 * reader's recovery (see recover_end() in reader.c).
+	 */
+	if (!err && ((const struct perf_event_header *)event)->type == PERF_RECORD_FINISHED_ROUND)
+		err = w_flush(w);
 	return err;
 }
 

@@ -91,7 +91,42 @@ void hists__exit(struct hists *hists)
 	free(hists->table);
 	free(hists->he_cache);
 	free(hists->sorted);
+	chain_arena__delete(hists->chain_arena);
 	memset(hists, 0, sizeof(*hists));
+}
+
+void hists__enable_callchain(struct hists *hists, enum chain_order order)
+{
+	hists->use_callchain = true;
+	hists->callchain_order = order;
+	if (!hists->chain_arena)
+		hists->chain_arena = chain_arena__new();
+}
+
+void hists__append_callchain(struct hists *hists, struct hist_entry *he,
+			     const struct chain_entry *entries, u32 nr, u64 period)
+{
+	if (!hists->use_callchain || !he || !nr)
+		return;
+	if (!he->callchain)
+		he->callchain = chain_root__new(hists->chain_arena);
+	chain_root__append(hists->chain_arena, he->callchain, entries, nr, period);
+}
+
+void hists__sort_callchains(struct hists *hists, enum chain_mode mode, double min_percent)
+{
+	/* perf: the total period of the samples times the threshold, truncated */
+	u64 min_hit = (u64)((double)hists->stats.total_period * (min_percent / 100.0));
+
+	if (!hists->use_callchain)
+		return;
+	for (size_t i = 0; i < hists->nr_sorted; i++) {
+		struct hist_entry *he = hists->sorted[i];
+
+		if (he->callchain)
+			chain_root__sort(hists->chain_arena, he->callchain, mode, min_hit,
+					 min_percent);
+	}
 }
 
 const char *hists__intern_comm(struct hists *hists, const char *comm)
@@ -322,23 +357,24 @@ struct hist_entry *hists__add_sample(struct hists *hists, const struct hist_key 
 	return he;
 }
 
-void hists__add_callchain_entry(struct hists *hists, const struct hist_key *key, u64 period,
-				u8 cpumode)
+struct hist_entry *hists__add_callchain_entry(struct hists *hists, const struct hist_key *key,
+					      u64 period, u8 cpumode)
 {
 	bool created;
 	struct hist_entry *he;
 
 	if (!hists->cumulate)
-		return;
+		return NULL;
 	he = hists__findnew(hists, key, &created);
 	if (!created) {
 		/* perf adds each entry once per sample */
 		for (size_t i = 0; i < hists->nr_he_cache; i++)
 			if (hists->he_cache[i] == he)
-				return;
+				return NULL;
 	}
 	he_stat__add(&he->stat_acc, cpumode, period);
 	hists__cache_push(hists, he);
+	return he;
 }
 
 static int field_cmp(u64 a, u64 b)
@@ -346,27 +382,42 @@ static int field_cmp(u64 a, u64 b)
 	return a > b ? 1 : a < b ? -1 : 0;
 }
 
-/* qsort_r comparator: negative when @pa prints before @pb */
-static int hist_entry__output_cmp(const void *pa, const void *pb, void *arg)
+/*
+ * perf's hist_entry__sort() without its last resort: > 0 when @a prints
+ * before @b, 0 on a tie (perf then keeps the insertion order).
+ */
+static int hist_entry__perf_sort(const struct hists *hists, const struct hist_entry *a,
+				 const struct hist_entry *b)
 {
-	const struct hists *hists = arg;
-	const struct hist_entry *a = *(struct hist_entry *const *)pa;
-	const struct hist_entry *b = *(struct hist_entry *const *)pb;
 	s64 c;
 
-	/* perf's hist_entry__sort(): > 0 means a first */
 	if (hists->cumulate) {
 		c = field_cmp(a->stat_acc.period, b->stat_acc.period);
 		if (c)
-			return -(int)c;
+			return (int)c;
+		/*
+		 * perf puts callers above callees of one thread by the depth
+		 * of their longest paths (callers first means deeper first in
+		 * caller order).  Entries of different threads go on to the
+		 * next keys, so this is not an order: hists__output_resort()
+		 * replays perf's tree insertion for it.
+		 */
+		if (hists->use_callchain && a->thread == b->thread) {
+			u32 da = a->callchain ? a->callchain->max_depth : 0;
+			u32 db = b->callchain ? b->callchain->max_depth : 0;
+
+			c = field_cmp(da, db);
+			if (c)
+				return hists->callchain_order == ORDER_CALLER ? (int)c : -(int)c;
+		}
 	}
 	c = field_cmp(a->stat.period, b->stat.period);
 	if (c)
-		return -(int)c;
+		return (int)c;
 	for (int i = 0; i < hists->sort.nr; i++) {
 		c = sort_key__sort(hists->sort.keys[i], a, b);
 		if (c)
-			return c > 0 ? -1 : 1;
+			return c > 0 ? 1 : -1;
 	}
 	/* output columns perf appends to the sort keys */
 	if (hists->sort_cpu_util) {
@@ -378,16 +429,188 @@ static int hist_entry__output_cmp(const void *pa, const void *pb, void *arg)
 		if (!c && hists->sort_guest_util)
 			c = field_cmp(a->stat.period_guest_us, b->stat.period_guest_us);
 		if (c)
-			return -(int)c;
+			return (int)c;
 	}
 	if (hists->sort_nr_samples) {
 		c = field_cmp(a->stat.nr_events, b->stat.nr_events);
 		if (c)
-			return -(int)c;
+			return (int)c;
 	}
+	return 0;
+}
+
+/* qsort_r comparator: negative when @pa prints before @pb */
+static int hist_entry__output_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct hists *hists = arg;
+	const struct hist_entry *a = *(struct hist_entry *const *)pa;
+	const struct hist_entry *b = *(struct hist_entry *const *)pb;
+	s64 c = hist_entry__perf_sort(hists, a, b);
+
+	if (c)
+		return c > 0 ? -1 : 1;
 	/* full ties keep the order of perf's entry tree */
 	c = hist_entry__cmp(&hists->sort, a, b);
 	return c > 0 ? -1 : c < 0 ? 1 : 0;
+}
+
+/* qsort_r comparator: perf's input tree order (identity keys, largest first) */
+static int hist_entry__input_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct hists *hists = arg;
+	s64 c = hist_entry__cmp(&hists->sort, *(struct hist_entry *const *)pa,
+				*(struct hist_entry *const *)pb);
+
+	return c > 0 ? -1 : c < 0 ? 1 : 0;
+}
+
+/*
+ * A red-black tree over entry indexes, inserted exactly as the kernel's
+ * rbtree (perf's output tree) does: with a comparator that is not an order,
+ * the printed order depends on the tree's shape, so the shape must be the
+ * same as perf's.
+ */
+struct rb_sim {
+	u32 *left, *right, *parent;
+	bool *red;
+	u32 root;
+};
+
+#define RB_NIL UINT32_MAX
+
+static void rb_sim__rotate(struct rb_sim *t, u32 x, bool to_left)
+{
+	u32 *a = to_left ? t->right : t->left; /* the child that moves up */
+	u32 *b = to_left ? t->left : t->right;
+	u32 y = a[x], p = t->parent[x];
+
+	a[x] = b[y];
+	if (b[y] != RB_NIL)
+		t->parent[b[y]] = x;
+	b[y] = x;
+	t->parent[x] = y;
+	t->parent[y] = p;
+	if (p == RB_NIL)
+		t->root = y;
+	else if (t->left[p] == x)
+		t->left[p] = y;
+	else
+		t->right[p] = y;
+}
+
+static void rb_sim__fixup(struct rb_sim *t, u32 node)
+{
+	for (;;) {
+		u32 parent = t->parent[node], gparent, uncle;
+
+		if (parent == RB_NIL) {
+			t->red[node] = false;
+			return;
+		}
+		if (!t->red[parent])
+			return;
+		gparent = t->parent[parent];
+		if (t->left[gparent] == parent) {
+			uncle = t->right[gparent];
+			if (uncle != RB_NIL && t->red[uncle]) {
+				t->red[uncle] = t->red[parent] = false;
+				t->red[gparent] = true;
+				node = gparent;
+				continue;
+			}
+			if (t->right[parent] == node) {
+				rb_sim__rotate(t, parent, true);
+				parent = node;
+			}
+			t->red[parent] = false;
+			t->red[gparent] = true;
+			rb_sim__rotate(t, gparent, false);
+			return;
+		}
+		uncle = t->left[gparent];
+		if (uncle != RB_NIL && t->red[uncle]) {
+			t->red[uncle] = t->red[parent] = false;
+			t->red[gparent] = true;
+			node = gparent;
+			continue;
+		}
+		if (t->left[parent] == node) {
+			rb_sim__rotate(t, parent, false);
+			parent = node;
+		}
+		t->red[parent] = false;
+		t->red[gparent] = true;
+		rb_sim__rotate(t, gparent, true);
+		return;
+	}
+}
+
+/* perf's output resort with callchains: input order, then tree insertion */
+static void hists__perf_tree_sort(struct hists *hists)
+{
+	struct hist_entry **in = hists->sorted;
+	size_t n = hists->nr_sorted, out = 0;
+	struct rb_sim t;
+	u32 x;
+
+	if (n < 2 || n >= RB_NIL)
+		return;
+	qsort_r(in, n, sizeof(*in), hist_entry__input_cmp, hists);
+	t.left = xmalloc(n * sizeof(u32));
+	t.right = xmalloc(n * sizeof(u32));
+	t.parent = xmalloc(n * sizeof(u32));
+	t.red = xmalloc(n * sizeof(bool));
+	t.root = RB_NIL;
+	for (u32 i = 0; i < n; i++) {
+		u32 p = RB_NIL, cur = t.root;
+		bool go_left = false;
+
+		while (cur != RB_NIL) {
+			p = cur;
+			go_left = hist_entry__perf_sort(hists, in[i], in[cur]) > 0;
+			cur = go_left ? t.left[cur] : t.right[cur];
+		}
+		t.left[i] = t.right[i] = RB_NIL;
+		t.parent[i] = p;
+		t.red[i] = true;
+		if (p == RB_NIL)
+			t.root = i;
+		else if (go_left)
+			t.left[p] = i;
+		else
+			t.right[p] = i;
+		rb_sim__fixup(&t, i);
+	}
+	/* in-order walk */
+	{
+		struct hist_entry **res = xmalloc(n * sizeof(*res));
+
+		x = t.root;
+		while (t.left[x] != RB_NIL)
+			x = t.left[x];
+		while (x != RB_NIL) {
+			res[out++] = in[x];
+			if (t.right[x] != RB_NIL) {
+				x = t.right[x];
+				while (t.left[x] != RB_NIL)
+					x = t.left[x];
+			} else {
+				u32 p = t.parent[x];
+
+				while (p != RB_NIL && t.right[p] == x) {
+					x = p;
+					p = t.parent[p];
+				}
+				x = p;
+			}
+		}
+		free(hists->sorted);
+		hists->sorted = res;
+	}
+	free(t.left);
+	free(t.right);
+	free(t.parent);
+	free(t.red);
 }
 
 static void hists__new_col_len(struct hists *hists, enum hist_column col, size_t len)
@@ -441,7 +664,10 @@ void hists__output_resort(struct hists *hists)
 		}
 	}
 	hists->nr_sorted = n;
-	qsort_r(hists->sorted, n, sizeof(*hists->sorted), hist_entry__output_cmp, hists);
+	if (hists->use_callchain && hists->cumulate)
+		hists__perf_tree_sort(hists);
+	else
+		qsort_r(hists->sorted, n, sizeof(*hists->sorted), hist_entry__output_cmp, hists);
 }
 
 double hists__percent(const struct hists *hists, u64 period)

@@ -28,6 +28,7 @@
 
 #include "util/util.h"
 #include "analysis/sort.h"
+#include "analysis/chain-tree.h"
 
 struct symbol;
 
@@ -56,6 +57,7 @@ struct hist_entry {
 	/* accumulated */
 	struct he_stat stat; /* self */
 	struct he_stat stat_acc; /* self + callees (children mode) */
+	struct chain_root *callchain; /* -g: paths through this entry, NULL if none */
 };
 
 /* what the caller knows about one sample (or one callchain address) */
@@ -94,6 +96,9 @@ struct intern_str;
 struct hists {
 	struct sort_list sort;
 	bool cumulate; /* children mode */
+	bool use_callchain; /* entries keep callchain trees (hists__enable_callchain()) */
+	enum chain_order callchain_order;
+	struct chain_arena *chain_arena;
 	/* output columns perf appends to the sort order (set before the resort) */
 	bool sort_cpu_util; /* sys, usr */
 	bool sort_guest_util; /* guest sys, guest usr */
@@ -154,9 +159,32 @@ struct hist_entry *hists__add_sample(struct hists *hists, const struct hist_key 
 /**
  * hists__add_callchain_entry - children mode: add @period to the accumulated
  * stat of @key's entry, unless an equal entry was already seen in this sample.
+ * Returns the entry, or NULL when it was skipped (or not in children mode).
  */
-void hists__add_callchain_entry(struct hists *hists, const struct hist_key *key, u64 period,
-				u8 cpumode);
+struct hist_entry *hists__add_callchain_entry(struct hists *hists, const struct hist_key *key,
+					      u64 period, u8 cpumode);
+
+/**
+ * hists__enable_callchain - keep a callchain tree per entry (report -g),
+ * whose paths are added in @order.  Call before adding samples.  In children
+ * mode, entries of one thread with equal accumulated periods then print
+ * callers above callees (perf compares their longest paths).
+ */
+void hists__enable_callchain(struct hists *hists, enum chain_order order);
+
+/**
+ * hists__append_callchain - add the path @entries[0..@nr) with @period to
+ * @he's callchain tree (nothing unless hists__enable_callchain() was called).
+ */
+void hists__append_callchain(struct hists *hists, struct hist_entry *he,
+			     const struct chain_entry *entries, u32 nr, u64 period);
+
+/**
+ * hists__sort_callchains - after hists__output_resort(): choose and order
+ * the callchain nodes to print, with perf's threshold (@min_percent of the
+ * total period, or of each parent in fractal mode).
+ */
+void hists__sort_callchains(struct hists *hists, enum chain_mode mode, double min_percent);
 
 /**
  * hists__output_resort - compute totals and column widths (from entries that

@@ -10,7 +10,11 @@
  * Host/guest filtering follows perf kvm: without --host only guest samples
  * are shown, with --host both (unless --no-guest); filtered samples still
  * count in the percentages.  Children mode (perf's default on files with
- * callchains) is supported; callchain graphs are not printed (as -g none).
+ * callchains) is supported, and so are perf's callchain layouts under each
+ * row (-g graph, fractal, flat, folded; caller or callee order), built from
+ * chains resolved by callchain_iter: guest sections of a chain (the guest
+ * callchain series) resolve on the guest machine and print with "[g] " or
+ * "[u] " before the symbol.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -21,6 +25,8 @@
 #include "cmd/builtin.h"
 #include "data/reader.h"
 #include "machine/machine.h"
+#include "analysis/callchain.h"
+#include "analysis/chain-tree.h"
 #include "analysis/hist.h"
 #include "analysis/sort.h"
 #include "ui/stdio/hist.h"
@@ -30,7 +36,9 @@
 
 static const char *const report_usage[] = {
 	"kvmprof [GLOBAL OPTIONS] report [-i FILE] [--stdio] [-n] [-s KEYS] [--percent-limit N]",
-	"        [-g none] [--children | --no-children] [--showcpuutilization] [--kallsyms FILE]",
+	"        [-g [graph|fractal|flat|folded|none][,caller|callee][,percent|period|count]",
+	"        [,THRESHOLD[,LIMIT]]] [--children | --no-children] [--showcpuutilization]",
+	"        [--kallsyms FILE]",
 	"        [--header | --header-only] [-q]",
 	NULL,
 };
@@ -44,7 +52,17 @@ struct report {
 	struct hists **hists; /* per evsel idx, created on the first sample */
 	int nr_hists;
 	bool cumulate;
+	bool use_callchain; /* print callchains (-g, on by default with callchains) */
+	struct callchain_param cc;
 	int max_stack;
+	struct callchain_cache cache;
+	/* the current sample's frames (callee first) and their display order */
+	struct callchain_frame *frames;
+	size_t alloc_frames;
+	struct chain_entry *entries;
+	size_t alloc_entries;
+	const struct callchain_frame **order;
+	size_t alloc_order;
 };
 
 static const char *report_thread_comm(const void *thread)
@@ -61,64 +79,80 @@ static struct hists *report__hists(struct report *rep, struct evsel *evsel)
 	if (!rep->hists[idx]) {
 		rep->hists[idx] = xmalloc(sizeof(struct hists));
 		hists__init(rep->hists[idx], &rep->sort, rep->cumulate, report_thread_comm);
+		if (rep->use_callchain)
+			hists__enable_callchain(rep->hists[idx], rep->cc.order);
 	}
 	return rep->hists[idx];
 }
 
-/* perf drops a whole chain that holds a context marker it does not know (guest ones) */
-static bool callchain__usable(const struct ip_callchain *chain)
+/*
+ * Resolve @sample's chain into rep->order[] in display order (perf's cursor:
+ * callee first, or caller first), at most max_stack frames counted from the
+ * end perf starts at.  Returns the number of frames.
+ */
+static size_t report__resolve_chain(struct report *rep, const struct perf_sample *sample,
+				    const struct addr_location *al)
 {
-	for (u64 i = 0; i < chain->nr; i++) {
-		u64 ip = chain->ips[i];
+	struct callchain_iter it;
+	struct callchain_frame frame;
+	size_t n = 0, first, shown;
 
-		if (ip < KP_CONTEXT_MAX)
-			continue;
-		if (ip != KP_CONTEXT_HV && ip != KP_CONTEXT_KERNEL && ip != KP_CONTEXT_USER)
-			return false;
+	if (rep->max_stack <= 0)
+		return 0;
+	callchain_iter__init(&it, &rep->machines, sample, al, UINT_MAX);
+	callchain_iter__set_cache(&it, &rep->cache);
+	while (callchain_iter__next(&it, &frame)) {
+		ALLOC_GROW(rep->frames, n + 1, rep->alloc_frames);
+		rep->frames[n++] = frame;
 	}
-	return true;
+	shown = n < (size_t)rep->max_stack ? n : (size_t)rep->max_stack;
+	ALLOC_GROW(rep->order, shown + 1, rep->alloc_order);
+	ALLOC_GROW(rep->entries, shown + 1, rep->alloc_entries);
+	first = rep->cc.order == ORDER_CALLER ? n - 1 : 0;
+	for (size_t i = 0; i < shown; i++) {
+		const struct callchain_frame *f =
+			&rep->frames[rep->cc.order == ORDER_CALLER ? first - i : first + i];
+
+		rep->order[i] = f;
+		rep->entries[i] = (struct chain_entry){
+			.ip = f->ip,
+			.dso = f->al.map ? (const void *)f->al.dso : NULL,
+			.sym = f->al.sym,
+			.cpumode = f->cpumode,
+		};
+	}
+	return shown;
 }
 
 static void report__add_callchain(struct report *rep, struct hists *hists,
-				  const struct perf_sample *sample, const struct addr_location *al)
+				  struct hist_entry *self, const struct perf_sample *sample,
+				  const struct addr_location *al)
 {
-	const struct ip_callchain *chain = sample->callchain;
-	u8 cpumode = sample->cpumode;
-	int nr_entries = 0;
+	size_t n = report__resolve_chain(rep, sample, al);
 
-	if (!callchain__usable(chain))
+	hists__append_callchain(hists, self, rep->entries, (u32)n, sample->period);
+	if (!rep->cumulate)
 		return;
-	for (u64 i = 0; i < chain->nr && nr_entries < rep->max_stack; i++) {
-		u64 ip = chain->ips[i];
-		struct addr_location cal;
-		struct hist_key key;
-
-		if (ip >= KP_CONTEXT_MAX) {
-			if (ip == KP_CONTEXT_HV)
-				cpumode = PERF_RECORD_MISC_HYPERVISOR;
-			else if (ip == KP_CONTEXT_KERNEL)
-				cpumode = PERF_RECORD_MISC_KERNEL;
-			else
-				cpumode = PERF_RECORD_MISC_USER;
-			continue;
-		}
-		nr_entries++;
-		memset(&cal, 0, sizeof(cal));
-		machines__resolve_ip(&rep->machines, al->machine, al->thread, cpumode, ip, &cal);
-		key = (struct hist_key){
+	for (size_t i = 0; i < n; i++) {
+		const struct addr_location *cal = &rep->order[i]->al;
+		struct hist_entry *he;
+		struct hist_key key = {
 			.thread = al->thread,
 			.tid = al->thread ? thread__tid(al->thread) : (s32)sample->tid,
 			.cpu = (s32)sample->cpu,
 			.comm = al->thread ? thread__comm_str(al->thread) : "",
-			.dso_name = cal.dso ? dso__name(cal.dso) : NULL,
-			.sym = cal.sym,
+			.dso_name = cal->dso ? dso__name(cal->dso) : NULL,
+			.sym = cal->sym,
 			/* perf keys callchain entries by the raw address */
-			.ip = ip,
+			.ip = rep->order[i]->ip,
 			/* ... and an entry with neither map nor symbol keeps the sample's level */
-			.level = (cal.map || cal.sym) ? cal.level : al->level,
+			.level = (cal->map || cal->sym) ? cal->level : al->level,
 			.filtered = al->filtered != AL_FILTER_NONE,
 		};
-		hists__add_callchain_entry(hists, &key, sample->period, cal.cpumode);
+
+		he = hists__add_callchain_entry(hists, &key, sample->period, cal->cpumode);
+		/* the accumulated entry's tree: the chain from this frame on */
+		hists__append_callchain(hists, he, rep->entries + i, (u32)(n - i), sample->period);
 	}
 }
 
@@ -127,6 +161,7 @@ static int report__sample(struct perf_tool *tool, union perf_event *event,
 {
 	struct report *rep = (struct report *)tool;
 	struct hists *hists = report__hists(rep, evsel);
+	struct hist_entry *he;
 	struct addr_location al;
 	struct hist_key key;
 
@@ -145,9 +180,9 @@ static int report__sample(struct perf_tool *tool, union perf_event *event,
 		.level = al.level,
 		.filtered = al.filtered != AL_FILTER_NONE,
 	};
-	hists__add_sample(hists, &key, sample->period, al.cpumode);
-	if (rep->cumulate && sample->callchain)
-		report__add_callchain(rep, hists, sample, &al);
+	he = hists__add_sample(hists, &key, sample->period, al.cpumode);
+	if ((rep->cumulate || rep->use_callchain) && sample->callchain)
+		report__add_callchain(rep, hists, he, sample, &al);
 	return 0;
 }
 
@@ -156,6 +191,8 @@ static int report__machine_event(struct perf_tool *tool, union perf_event *event
 {
 	struct report *rep = (struct report *)tool;
 
+	/* maps and symbols may change: cached frame resolutions are stale */
+	callchain_cache__invalidate(&rep->cache);
 	return machines__process_event(&rep->machines, event, sample);
 }
 
@@ -236,6 +273,9 @@ static void report__print(struct report *rep, const struct hists_fprintf_opts *o
 		hists->sort_guest_util = opts->show_guest_util;
 		hists->sort_nr_samples = opts->show_nr_samples;
 		hists__output_resort(hists);
+		if (opts->callchain)
+			hists__sort_callchains(hists, opts->callchain->mode,
+					       opts->callchain->min_percent);
 		if (!quiet)
 			hists__fprintf_nr_sample_events(hists, evsel__name(evlist->entries[i]), stdout);
 		hists__fprintf(hists, opts, stdout);
@@ -283,7 +323,7 @@ static const struct option report_opts[] = {
 	{ "show-nr-samples", no_argument, NULL, 'n' },
 	{ "sort", required_argument, NULL, 's' },
 	{ "percent-limit", required_argument, NULL, OPT_PERCENT_LIMIT },
-	{ "call-graph", required_argument, NULL, 'g' },
+	{ "call-graph", optional_argument, NULL, 'g' },
 	{ "children", no_argument, NULL, OPT_CHILDREN },
 	{ "no-children", no_argument, NULL, OPT_NO_CHILDREN },
 	{ "showcpuutilization", no_argument, NULL, OPT_SHOWCPUUTIL },
@@ -306,7 +346,9 @@ static void report_help(FILE *fp)
 	      "    -n, --show-nr-samples   add a Samples column\n"
 	      "    -s, --sort KEYS         comma-separated keys: comm, pid, dso, sym, cpu\n"
 	      "        --percent-limit N   hide rows below N percent\n"
-	      "    -g, --call-graph none   callchain display (graphs are not printed yet)\n"
+	      "    -g, --call-graph[=MODE] callchains under each row (default with -g files):\n"
+	      "                            graph|fractal|flat|folded|none, caller|callee,\n"
+	      "                            percent|period|count, threshold (0.5), print limit\n"
 	      "        --[no-]children     accumulate callees into callers (default with -g files)\n"
 	      "        --showcpuutilization  sys/usr (and guest sys/usr) columns\n"
 	      "        --kallsyms FILE     host kernel symbols from this copy of /proc/kallsyms\n"
@@ -334,16 +376,16 @@ static int parse_percent(const char *s, float *out)
 
 int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 {
-	struct report rep = { .max_stack = REPORT_MAX_STACK };
+	struct report rep = { .max_stack = REPORT_MAX_STACK, .cc = CALLCHAIN_PARAM_DEFAULT };
 	struct hists_fprintf_opts opts = { .show_header = true };
 	const char *input = NULL, *sort_str = NULL, *kallsyms = NULL;
-	bool quiet = false, header = false, header_only = false;
+	bool quiet = false, header = false, header_only = false, g_given = false;
 	int children = -1; /* -1: perf's default (on when the file has callchains) */
 	int c, err, status = KP_EXIT_OK;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:i:ns:g:qvh", report_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:i:ns:g::qvh", report_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
@@ -365,7 +407,15 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 						      optarg);
 			break;
 		case 'g':
-			/* graphs are not printed yet: every mode prints like "none" */
+			/* as perf: the value may also be the next word, unless it is an option */
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			g_given = true;
+			if (optarg) {
+				err = callchain_param__parse(&rep.cc, optarg);
+				if (err)
+					return kp_usage_error(report_usage, "%s", kp_errmsg(err));
+			}
 			break;
 		case OPT_CHILDREN:
 			children = 1;
@@ -445,6 +495,21 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		sort_list__parse(&rep.sort, SORT_DEFAULT_ORDER);
 	}
 	rep.cumulate = children != 0 && evlist__has_callchain(&rep.data->evlist);
+	if (g_given && rep.cc.mode != CHAIN_NONE && !evlist__has_callchain(&rep.data->evlist)) {
+		fprintf(stderr, "error: '%s' has no callchains: record with -g to use "
+				"report -g (or use -g none)\n",
+			input);
+		perf_data__delete(rep.data);
+		return KP_EXIT_FAILURE;
+	}
+	rep.use_callchain = rep.cc.mode != CHAIN_NONE && evlist__has_callchain(&rep.data->evlist);
+	/* perf shows children callers first unless the order was given */
+	if (rep.cumulate && !rep.cc.order_set)
+		rep.cc.order = ORDER_CALLER;
+	if (rep.use_callchain) {
+		opts.callchain = &rep.cc;
+		opts.callchain_skip_first = sort_str && !strncmp(sort_str, "sym", 3);
+	}
 	opts.show_header = !quiet;
 	opts.show_guest_util = ctx->guest;
 
@@ -458,11 +523,13 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		.kallsyms = kallsyms,
 		.symfs = "",
 	};
+	callchain_cache__init(&rep.cache);
 	rep.nr_hists = rep.data->evlist.nr;
 	rep.hists = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.hists));
 	err = machines__init(&rep.machines, &rep.conf);
 	if (err) {
 		free(rep.hists);
+		callchain_cache__exit(&rep.cache);
 		perf_data__delete(rep.data);
 		return kp_fail(err);
 	}
@@ -506,6 +573,10 @@ out:
 		}
 	}
 	free(rep.hists);
+	free(rep.frames);
+	free(rep.entries);
+	free(rep.order);
+	callchain_cache__exit(&rep.cache);
 	machines__exit(&rep.machines);
 	perf_data__delete(rep.data);
 	return status;

@@ -9,6 +9,7 @@
 #include "analysis/hist.h"
 #include "analysis/sort.h"
 #include "ui/stdio/hist.h"
+#include "ui/stdio/callchain.h"
 
 enum column_kind {
 	COL_CHILDREN,
@@ -191,6 +192,9 @@ size_t hists__fprintf(const struct hists *hists, const struct hists_fprintf_opts
 		strbuf_addch(&sb, '\n');
 		fwrite(sb.buf, 1, sb.len, fp);
 		rows++;
+		if (opts->callchain && opts->callchain->mode != CHAIN_NONE)
+			hist_entry__fprintf_callchain(he, hists, opts->callchain,
+						      opts->callchain_skip_first, fp);
 	}
 	strbuf_release(&sb);
 	return rows;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "analysis/hist.h"
+#include "analysis/chain-tree.h"
 
 struct hists_fprintf_opts {
 	bool show_header; /* the "# Overhead ..." header lines (not with -q) */
@@ -22,6 +23,9 @@ struct hists_fprintf_opts {
 	bool show_cpu_util; /* --showcpuutilization: sys, usr */
 	bool show_guest_util; /* ... and guest sys, guest usr (when guest samples are shown) */
 	float min_percent; /* --percent-limit */
+	/* -g: print each entry's callchain tree this way (NULL or CHAIN_NONE: not) */
+	const struct callchain_param *callchain;
+	bool callchain_skip_first; /* the sort order starts with "sym" */
 };
 
 /**

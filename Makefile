@@ -18,7 +18,13 @@ TEST_PKGS := libcmocka-dev linux-perf tmux binutils time curl prometheus
 # t0610 (real SVM exits): QEMU TCG boots Debian's kernel with a busybox initramfs
 TEST_PKGS += qemu-system-x86 busybox-static cpio
 
-.PHONY: all deps test-deps build check demo install clean bench
+.PHONY: all deps test-deps build check demo install clean bench fuzz warnings
+
+# fuzzing (fuzz/README.md): make fuzz FUZZ_SECONDS=N runs every target N s, 2 at a time;
+# make check runs each FUZZ_CHECK_SECONDS after the test suite.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_CHECK_SECONDS ?= 2
 
 all: build
 
@@ -43,7 +49,27 @@ check: test-deps build $(ASAN_BUILD)/build.ninja
 	$(NINJA) -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(MESON) test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 $(TESTS); \
-	rc=$$?; ./tools/test-summary.py $(ASAN_BUILD)/meson-logs/testlog.json || rc=1; exit $$rc
+	rc=$$?; ./tools/test-summary.py $(ASAN_BUILD)/meson-logs/testlog.json || rc=1; \
+	if [ -z "$(TESTS)" ]; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) || rc=1; fi; \
+	exit $$rc
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang $(MESON) setup $(FUZZ_BUILD) --buildtype=debug -Dfuzzing=true \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		"-Dc_args=-O1 -fsanitize=fuzzer-no-link -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	$(NINJA) -C $(FUZZ_BUILD)
+	./fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# the compiler-warning matrix: gcc and clang, -Wall -Wextra -Werror, -D_FORTIFY_SOURCE=3
+# (meson.build adds it to every optimized build)
+warnings: deps
+	for cc in gcc clang; do \
+		[ -f build-warn-$$cc/build.ninja ] || CC=$$cc $(MESON) setup build-warn-$$cc \
+			--buildtype=debugoptimized -Dwarning_level=2 -Dwerror=true || exit 1; \
+		$(NINJA) -C build-warn-$$cc || exit 1; \
+	done
 
 demo: test-deps build
 	@./tools/demo.sh $(BUILD)
@@ -51,8 +77,16 @@ demo: test-deps build
 install: build
 	$(MESON) install -C $(BUILD)
 
+# every bench/*.sh against Linux perf; the ratio lines are repeated at the end
+# (docs/PERFORMANCE.md keeps them with the date and machine)
 bench: test-deps build
-	@for b in bench/*.sh; do echo "== $$b"; ./$$b $(BUILD)/kvmprof || exit 1; done
+	@mkdir -p $(BUILD)/bench; rc=0; for b in bench/*.sh; do n=$$(basename $$b .sh); \
+		echo "== $$b"; ./$$b $(BUILD)/kvmprof >$(BUILD)/bench/$$n.log 2>&1 || rc=1; \
+		cat $(BUILD)/bench/$$n.log; done; \
+	echo "== summary ($$(date -u +%F), $$(nproc) CPUs, $$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))"; \
+	for b in bench/*.sh; do n=$$(basename $$b .sh); \
+		grep -iE 'faster|ratio|speed|overhead|RSS' $(BUILD)/bench/$$n.log | sed "s|^|$$n: |"; done; \
+	exit $$rc
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-warn-gcc build-warn-clang

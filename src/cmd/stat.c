@@ -492,6 +492,16 @@ static int rec_add_process(struct stat_rec *r, pid_t pid)
 	return 0;
 }
 
+/*
+ * Whether the events follow a command from its exec (enable_on_exec), or are enabled
+ * by hand: CPU-wide events (-a) have no task that execs and -p threads do not exec,
+ * so with a command they record while it runs, as perf record -a/-p -- COMMAND does.
+ */
+static bool rec_exec_enables(const struct stat_rec *r)
+{
+	return r->workload && !r->system_wide && !r->nr_procs;
+}
+
 static int rec_setup_events(struct stat_rec *r)
 {
 	if (!kp_tracefs_dir() && mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
@@ -518,11 +528,8 @@ static int rec_setup_events(struct stat_rec *r)
 		kp_attr_set_flag(&ev->attr, KP_ATTR_EXCLUDE_HOST); /* as perf kvm's files show */
 		if (!r->system_wide)
 			kp_attr_set_flag(&ev->attr, KP_ATTR_INHERIT);
-		/*
-		 * Per-thread events of a command start at its exec; CPU-wide ones (-a)
-		 * have no task to exec and are enabled by hand, as perf record does.
-		 */
-		if (r->workload && !r->system_wide)
+		/* per-thread events of a command start at its exec */
+		if (rec_exec_enables(r))
 			kp_attr_set_flag(&ev->attr, KP_ATTR_ENABLE_ON_EXEC);
 		if (!r->nr_evs) {
 			/* the tracking event: COMM/FORK/EXIT records for thread names */
@@ -557,7 +564,7 @@ static int rec_open(struct stat_rec *r)
 				if (fd < 0) {
 					struct strbuf what = STRBUF_INIT;
 
-					if (fd == -ESRCH && r->tids[t] > 0 && !r->workload)
+					if (fd == -ESRCH && r->tids[t] > 0 && !rec_exec_enables(r))
 						break; /* the thread exited meanwhile */
 					strbuf_addf(&what, "tracepoint %s on CPU %d", ev->name, cpu);
 					err = kp_event_open_error(fd, what.buf);
@@ -691,8 +698,8 @@ static int rec_fork_workload(struct stat_rec *r)
 	}
 	close(go[0]);
 	r->go_pipe = go[1];
-	/* with -a the CPU-wide events already see the command */
-	if (!r->system_wide)
+	/* with -a or -p the events of those targets are recorded, not the command's */
+	if (rec_exec_enables(r))
 		rec_add_tid(r, r->child);
 	return 0;
 }
@@ -819,7 +826,7 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 					     r.evs[e].nr_ids);
 	if (!err)
 		err = perf_writer__start(r.w);
-	if (!err && (!r.workload || r.system_wide)) {
+	if (!err && !rec_exec_enables(&r)) {
 		struct kp_synth *s = xmalloc(sizeof(*s));
 
 		/* thread names for the VMs, as perf record synthesizes them */
@@ -832,7 +839,7 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 	}
 	if (err)
 		goto fail;
-	if (!r.workload || r.system_wide)
+	if (!rec_exec_enables(&r))
 		for (int i = 0; i < r.nr_fds; i++)
 			kp_event_ioctl(r.fds[i], PERF_EVENT_IOC_ENABLE, 0);
 	if (r.workload) {

@@ -129,6 +129,9 @@ static void report__add_callchain(struct report *rep, struct hists *hists,
 				  const struct addr_location *al)
 {
 	size_t n = report__resolve_chain(rep, sample, al);
+	/* perf reuses one location: an unresolved frame keeps the previous frame's mode */
+	char level = al->level;
+	u8 cpumode = al->cpumode;
 
 	hists__append_callchain(hists, self, rep->entries, (u32)n, sample->period);
 	if (!rep->cumulate)
@@ -136,6 +139,11 @@ static void report__add_callchain(struct report *rep, struct hists *hists,
 	for (size_t i = 0; i < n; i++) {
 		const struct addr_location *cal = &rep->order[i]->al;
 		struct hist_entry *he;
+
+		if (cal->map || cal->sym) {
+			level = cal->level;
+			cpumode = cal->cpumode;
+		}
 		struct hist_key key = {
 			.thread = al->thread,
 			.tid = al->thread ? thread__tid(al->thread) : (s32)sample->tid,
@@ -145,12 +153,11 @@ static void report__add_callchain(struct report *rep, struct hists *hists,
 			.sym = cal->sym,
 			/* perf keys callchain entries by the raw address */
 			.ip = rep->order[i]->ip,
-			/* ... and an entry with neither map nor symbol keeps the sample's level */
-			.level = (cal->map || cal->sym) ? cal->level : al->level,
+			.level = level,
 			.filtered = al->filtered != AL_FILTER_NONE,
 		};
 
-		he = hists__add_callchain_entry(hists, &key, sample->period, cal->cpumode);
+		he = hists__add_callchain_entry(hists, &key, sample->period, cpumode);
 		/* the accumulated entry's tree: the chain from this frame on */
 		hists__append_callchain(hists, he, rep->entries + i, (u32)(n - i), sample->period);
 	}

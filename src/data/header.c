@@ -3,15 +3,19 @@
  * header.c - decode feature sections (file mode) and HEADER_FEATURE payloads
  * (pipe mode) into struct perf_header, with every length bounds-checked.
  *
- * Features kvmprof does not interpret (topologies, caches, BPF info, PMU
- * capabilities ...) are only checked to lie inside the file; their presence
- * stays visible in header.features.
+ * Features kvmprof does not interpret (topologies, caches, PMU capabilities
+ * ...) are only checked to lie inside the file; their presence stays visible
+ * in header.features.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/bpf.h>
+
 #include <traceevent/event-parse.h>
 
+#include "data/btf.h"
 #include "data/data-internal.h"
 #include "data/tracing-data.h"
 #include "util/util.h"
@@ -95,6 +99,24 @@ static void free_pmu_mappings(struct perf_header *h)
 	h->nr_pmu_mappings = 0;
 }
 
+static void bpf_prog_desc__exit(struct bpf_prog_desc *p)
+{
+	free(p->jited_ksyms);
+	free(p->jited_func_lens);
+	free(p->prog_tags);
+	free(p->func_type_ids);
+}
+
+static void free_bpf(struct perf_header *h)
+{
+	for (u32 i = 0; i < h->nr_bpf_progs; i++)
+		bpf_prog_desc__exit(&h->bpf_progs[i]);
+	free(h->bpf_progs);
+	for (u32 i = 0; i < h->nr_btfs; i++)
+		free(h->btfs[i].data);
+	free(h->btfs);
+}
+
 void perf_header__exit(struct perf_header *h)
 {
 	free(h->hostname);
@@ -107,6 +129,7 @@ void perf_header__exit(struct perf_header *h)
 	free_event_desc(h);
 	free_build_ids(h);
 	free_pmu_mappings(h);
+	free_bpf(h);
 	free(h->tracing_data);
 	memset(h, 0, sizeof(*h));
 }
@@ -300,6 +323,285 @@ static int read_pmu_mappings(struct feat_cursor *c, struct perf_header *h)
 	return 0;
 }
 
+/*
+ * BPF_PROG_INFO: u32 count, then per program perf's bpf_prog_info_linear as
+ * written by the recorder: u32 info_len, u32 data_len, u64 arrays (bit i set:
+ * array i of bpf_prog_info is in data), info_len bytes of struct
+ * bpf_prog_info (include/uapi/linux/bpf.h, append-only: a shorter one reads
+ * as zeros past its end, a longer one's tail is ignored), data_len bytes of
+ * data.  An array's pointer field holds its offset into data.
+ */
+#define BPF_INFO_SIZE 232 /* sizeof(struct bpf_prog_info) in Linux 6.1 */
+#define BPF_INFO_ID 4
+#define BPF_INFO_NAME 64
+#define BPF_INFO_NR_JITED_KSYMS 104
+#define BPF_INFO_NR_JITED_FUNC_LENS 108
+#define BPF_INFO_JITED_KSYMS 112
+#define BPF_INFO_JITED_FUNC_LENS 120
+#define BPF_INFO_BTF_ID 128
+#define BPF_INFO_FUNC_INFO_REC_SIZE 132
+#define BPF_INFO_FUNC_INFO 136
+#define BPF_INFO_NR_FUNC_INFO 144
+#define BPF_INFO_NR_PROG_TAGS 180
+#define BPF_INFO_PROG_TAGS 184
+/* bits of bpf_prog_info_linear.arrays (perf's bpil_array_desc order) */
+#define BPIL_JITED_KSYMS 3
+#define BPIL_JITED_FUNC_LENS 4
+#define BPIL_FUNC_INFO 5
+#define BPIL_PROG_TAGS 8
+
+#define BPF_INFO_ASSERT(field, off)                                                  \
+	_Static_assert(offsetof(struct bpf_prog_info, field) == (off), "bpf_prog_info." #field)
+BPF_INFO_ASSERT(id, BPF_INFO_ID);
+BPF_INFO_ASSERT(name, BPF_INFO_NAME);
+BPF_INFO_ASSERT(nr_jited_ksyms, BPF_INFO_NR_JITED_KSYMS);
+BPF_INFO_ASSERT(nr_jited_func_lens, BPF_INFO_NR_JITED_FUNC_LENS);
+BPF_INFO_ASSERT(jited_ksyms, BPF_INFO_JITED_KSYMS);
+BPF_INFO_ASSERT(jited_func_lens, BPF_INFO_JITED_FUNC_LENS);
+BPF_INFO_ASSERT(btf_id, BPF_INFO_BTF_ID);
+BPF_INFO_ASSERT(func_info_rec_size, BPF_INFO_FUNC_INFO_REC_SIZE);
+BPF_INFO_ASSERT(func_info, BPF_INFO_FUNC_INFO);
+BPF_INFO_ASSERT(nr_func_info, BPF_INFO_NR_FUNC_INFO);
+BPF_INFO_ASSERT(nr_prog_tags, BPF_INFO_NR_PROG_TAGS);
+BPF_INFO_ASSERT(prog_tags, BPF_INFO_PROG_TAGS);
+
+static u32 info32(const u8 *info, size_t off)
+{
+	u32 v;
+
+	memcpy(&v, info + off, 4);
+	return v;
+}
+
+static u64 info64(const u8 *info, size_t off)
+{
+	u64 v;
+
+	memcpy(&v, info + off, 8);
+	return v;
+}
+
+/*
+ * Locate array @bit of program @idx: @nr records of @rec bytes at the offset
+ * held in the info's pointer field @ptr_off.  *@out = NULL for an empty array.
+ */
+static int bpf_array(struct feat_cursor *c, u32 idx, const u8 *info, u64 arrays, int bit,
+		     size_t ptr_off, u32 nr, u32 rec, const u8 *data, u32 data_len,
+		     const char *what, const u8 **out)
+{
+	u64 off = info64(info, ptr_off);
+	char msg[160];
+
+	*out = NULL;
+	if (!nr)
+		return 0;
+	if (!(arrays & (1ULL << bit)))
+		snprintf(msg, sizeof(msg), "BPF program #%u counts %u %s but its data lacks them",
+			 idx, nr, what);
+	else if (off > data_len || (u64)nr * rec > data_len - off)
+		snprintf(msg, sizeof(msg),
+			 "BPF program #%u: %u %s of %u bytes at data offset %#llx run past its "
+			 "%u bytes of data", idx, nr, what, rec, (unsigned long long)off, data_len);
+	else {
+		*out = data + off;
+		return 0;
+	}
+	return feat_err(c, msg);
+}
+
+static int read_bpf_prog(struct feat_cursor *c, u32 idx, struct bpf_prog_desc *p)
+{
+	u8 info[BPF_INFO_SIZE] = { 0 };
+	const u8 *data, *ksyms, *lens, *tags, *finfo;
+	u32 info_len, data_len, rec;
+	u64 arrays;
+	int err;
+
+	if ((err = rd_u32(c, &info_len)) || (err = rd_u32(c, &data_len)) ||
+	    (err = rd_u64(c, &arrays)))
+		return err;
+	if (info_len > c->size - c->pos)
+		return feat_err(c, "truncated bpf_prog_info");
+	memcpy(info, c->buf + c->pos, kp_min(info_len, (u32)sizeof(info)));
+	c->pos += info_len;
+	if (data_len > c->size - c->pos)
+		return feat_err(c, "truncated bpf_prog_info data");
+	data = c->buf + c->pos;
+	c->pos += data_len;
+
+	p->id = info32(info, BPF_INFO_ID);
+	p->btf_id = info32(info, BPF_INFO_BTF_ID);
+	memcpy(p->name, info + BPF_INFO_NAME, 16);
+	p->nr_jited_ksyms = info32(info, BPF_INFO_NR_JITED_KSYMS);
+	p->nr_jited_func_lens = info32(info, BPF_INFO_NR_JITED_FUNC_LENS);
+	p->nr_prog_tags = info32(info, BPF_INFO_NR_PROG_TAGS);
+	p->nr_func_info = info32(info, BPF_INFO_NR_FUNC_INFO);
+	rec = info32(info, BPF_INFO_FUNC_INFO_REC_SIZE);
+	if (p->nr_func_info && rec < 8)
+		return feat_err(c, "bpf_func_info record size below 8 bytes");
+	if ((err = bpf_array(c, idx, info, arrays, BPIL_JITED_KSYMS, BPF_INFO_JITED_KSYMS,
+			     p->nr_jited_ksyms, 8, data, data_len, "JITed symbols", &ksyms)) ||
+	    (err = bpf_array(c, idx, info, arrays, BPIL_JITED_FUNC_LENS, BPF_INFO_JITED_FUNC_LENS,
+			     p->nr_jited_func_lens, 4, data, data_len, "function lengths", &lens)) ||
+	    (err = bpf_array(c, idx, info, arrays, BPIL_PROG_TAGS, BPF_INFO_PROG_TAGS,
+			     p->nr_prog_tags, 8, data, data_len, "program tags", &tags)) ||
+	    (err = bpf_array(c, idx, info, arrays, BPIL_FUNC_INFO, BPF_INFO_FUNC_INFO,
+			     p->nr_func_info, rec, data, data_len, "BTF function records", &finfo)))
+		return err;
+	if (ksyms)
+		p->jited_ksyms = xmemdup(ksyms, (size_t)p->nr_jited_ksyms * 8);
+	if (lens)
+		p->jited_func_lens = xmemdup(lens, (size_t)p->nr_jited_func_lens * 4);
+	if (tags)
+		p->prog_tags = xmemdup(tags, (size_t)p->nr_prog_tags * 8);
+	if (finfo)
+		p->func_type_ids = xcalloc(p->nr_func_info, sizeof(u32));
+	for (u32 i = 0; i < p->nr_func_info; i++)
+		p->func_type_ids[i] = info32(finfo + (size_t)i * rec, 4);
+	return 0;
+}
+
+/* index of the first program / blob with an id >= @id (the arrays are sorted) */
+static u32 prog_lower_bound(const struct bpf_prog_desc *a, u32 nr, u32 id)
+{
+	u32 lo = 0, hi = nr;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (a[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static u32 btf_lower_bound(const struct btf_blob *a, u32 nr, u32 id)
+{
+	u32 lo = 0, hi = nr;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (a[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int read_bpf_prog_info(struct feat_cursor *c, struct perf_header *h)
+{
+	size_t alloc = h->nr_bpf_progs;
+	u32 nr;
+	int err;
+
+	if (c->swap) {
+		/* as perf: bpf_prog_info of the other byte order is not interpreted */
+		pr_warning("'%s': BPF_PROG_INFO of the other byte order is not interpreted",
+			   c->data->path);
+		return 0;
+	}
+	if ((err = rd_u32(c, &nr)))
+		return err;
+	if (nr > (c->size - c->pos) / 16)
+		return feat_err(c, "absurd BPF program count");
+	for (u32 i = 0; i < nr; i++) {
+		struct bpf_prog_desc p = { 0 };
+		u32 at;
+
+		err = read_bpf_prog(c, i, &p);
+		if (err) {
+			bpf_prog_desc__exit(&p);
+			return err;
+		}
+		at = prog_lower_bound(h->bpf_progs, h->nr_bpf_progs, p.id);
+		if (at < h->nr_bpf_progs && h->bpf_progs[at].id == p.id) {
+			/* perf keeps the first program of an id */
+			bpf_prog_desc__exit(&p);
+			continue;
+		}
+		ALLOC_GROW(h->bpf_progs, h->nr_bpf_progs + 1, alloc);
+		memmove(&h->bpf_progs[at + 1], &h->bpf_progs[at],
+			(h->nr_bpf_progs - at) * sizeof(p));
+		h->bpf_progs[at] = p;
+		h->nr_bpf_progs++;
+	}
+	return 0;
+}
+
+/* BPF_BTF: u32 count, then per blob u32 id, u32 size, size bytes of raw BTF */
+static int read_bpf_btf(struct feat_cursor *c, struct perf_header *h)
+{
+	size_t alloc = h->nr_btfs;
+	u32 nr;
+	int err;
+
+	if (c->swap) {
+		pr_warning("'%s': BPF_BTF of the other byte order is not interpreted",
+			   c->data->path);
+		return 0;
+	}
+	if ((err = rd_u32(c, &nr)))
+		return err;
+	if (nr > (c->size - c->pos) / 8)
+		return feat_err(c, "absurd BTF count");
+	for (u32 i = 0; i < nr; i++) {
+		struct btf_blob b;
+		u32 at;
+
+		if ((err = rd_u32(c, &b.id)) || (err = rd_u32(c, &b.size)))
+			return err;
+		if (b.size > c->size - c->pos)
+			return feat_err(c, "truncated BTF data");
+		at = btf_lower_bound(h->btfs, h->nr_btfs, b.id);
+		if (at < h->nr_btfs && h->btfs[at].id == b.id) {
+			c->pos += b.size;
+			continue;
+		}
+		b.data = xmemdup(c->buf + c->pos, b.size ? b.size : 1);
+		c->pos += b.size;
+		ALLOC_GROW(h->btfs, h->nr_btfs + 1, alloc);
+		memmove(&h->btfs[at + 1], &h->btfs[at], (h->nr_btfs - at) * sizeof(b));
+		h->btfs[at] = b;
+		h->nr_btfs++;
+	}
+	return 0;
+}
+
+void perf_header__bpf_prog_name(const struct perf_header *h, const struct bpf_prog_desc *prog,
+				u32 sub, char *buf, size_t size)
+{
+	const char *short_name = NULL;
+	bool from_btf = false;
+	size_t len;
+
+	if (!size)
+		return;
+	len = (size_t)snprintf(buf, size, "bpf_prog_");
+	for (int i = 0; i < 8 && sub < prog->nr_prog_tags && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%02x", prog->prog_tags[sub][i]);
+	if (prog->btf_id && sub < prog->nr_func_info) {
+		u32 at = btf_lower_bound(h->btfs, h->nr_btfs, prog->btf_id);
+
+		/* a blob that does not parse is no BTF, as a failing btf__new() in perf */
+		if (at < h->nr_btfs && h->btfs[at].id == prog->btf_id &&
+		    !btf__type_name(h->btfs[at].data, h->btfs[at].size, prog->func_type_ids[sub],
+				    &short_name))
+			from_btf = true;
+	}
+	if (!from_btf) {
+		if (sub == 0 && prog->nr_jited_ksyms == 1)
+			short_name = prog->name[0] ? prog->name : NULL;
+		else
+			short_name = "F";
+	}
+	if (short_name && len < size)
+		snprintf(buf + len, size - len, "_%s", short_name);
+}
+
 int perf_header__read_feature(struct perf_data *data, int feat, const u8 *buf, u64 size,
 			      u64 file_off)
 {
@@ -367,6 +669,12 @@ int perf_header__read_feature(struct perf_data *data, int feat, const u8 *buf, u
 		break;
 	case HEADER_GROUP_DESC:
 		err = rd_u32(&c, &h->nr_groups);
+		break;
+	case HEADER_BPF_PROG_INFO:
+		err = read_bpf_prog_info(&c, h);
+		break;
+	case HEADER_BPF_BTF:
+		err = read_bpf_btf(&c, h);
 		break;
 	case HEADER_SAMPLE_TIME:
 		if (!(err = rd_u64(&c, &h->first_sample_time)))

@@ -84,6 +84,33 @@ struct pmu_mapping {
 	char *name;
 };
 
+/*
+ * one program of the BPF_PROG_INFO feature: the parts of the recorded
+ * bpf_prog_info (perf's bpf_prog_info_linear) that perf prints.  The arrays
+ * hold the counts as recorded; perf prints nothing for a program whose
+ * ksym, length and tag counts differ.
+ */
+struct bpf_prog_desc {
+	u32 id;
+	u32 btf_id; /* 0: none */
+	char name[17]; /* bpf_prog_info.name, NUL-terminated */
+	u32 nr_jited_ksyms;
+	u32 nr_jited_func_lens;
+	u32 nr_prog_tags;
+	u32 nr_func_info;
+	u64 *jited_ksyms; /* start address of each JITed function */
+	u32 *jited_func_lens; /* its length */
+	u8 (*prog_tags)[8]; /* its tag */
+	u32 *func_type_ids; /* bpf_func_info.type_id of each function (BTF) */
+};
+
+/* one BPF_BTF entry: the raw BTF blob of a program, owned */
+struct btf_blob {
+	u32 id;
+	u32 size;
+	u8 *data;
+};
+
 /* one EVENT_DESC entry */
 struct event_desc {
 	char *name;
@@ -128,6 +155,11 @@ struct perf_header {
 	u32 clockid;
 	u64 clock_tod_ns, clock_clockid_ns;
 	bool has_clock_data;
+	/* BPF_PROG_INFO, BPF_BTF: sorted by id, first entry of an id kept (as perf) */
+	struct bpf_prog_desc *bpf_progs;
+	u32 nr_bpf_progs;
+	struct btf_blob *btfs;
+	u32 nr_btfs;
 	/* GROUP_DESC: number of groups (entries are not kept) */
 	u32 nr_groups;
 	/* file mode: where the feature table starts (data.offset + data.size) */
@@ -139,6 +171,17 @@ struct perf_header {
 
 /** perf_header__feat_name - "TRACING_DATA", "BUILD_ID", ...; NULL if unknown. */
 const char *perf_header__feat_name(int feat);
+/* perf's name buffer for a BPF function (KSYM_NAME_LEN of tools/lib/symbol) */
+#define BPF_PROG_NAME_LEN 256
+
+/**
+ * perf_header__bpf_prog_name - perf's name for function @sub of @prog:
+ * "bpf_prog_<tag>_<name>", the name from the program's BTF (BPF_BTF feature)
+ * when there is one, else bpf_prog_info.name for a single function and "F"
+ * for each of several.  Writes at most @size bytes (NUL included) to @buf.
+ */
+void perf_header__bpf_prog_name(const struct perf_header *h, const struct bpf_prog_desc *prog,
+				u32 sub, char *buf, size_t size);
 /** perf_header__exit - free everything the header owns. */
 void perf_header__exit(struct perf_header *header);
 

@@ -4,8 +4,7 @@
  *
  * Line by line as perf 6.1 prints them.  Features whose content kvmprof does
  * not decode print nothing here: GROUP_DESC (perf lists the groups),
- * CPU_PMU_CAPS, CLOCK_DATA, HYBRID_TOPOLOGY, PMU_CAPS, DIR_FORMAT, and the
- * BPF program/BTF sections.  Topology, NUMA, cache and memory topology print
+ * CPU_PMU_CAPS, CLOCK_DATA, HYBRID_TOPOLOGY, PMU_CAPS and DIR_FORMAT.  Topology, NUMA, cache and memory topology print
  * perf's "info available, use -I to display" line, as perf does without -I.
  */
 #include <errno.h>
@@ -129,6 +128,33 @@ static void print_usec(FILE *fp, const char *what, u64 ns)
 		(unsigned long long)(ns % 1000000000ULL / 1000));
 }
 
+/* one line per program (perf: bpf_event__print_bpf_prog_info), in id order */
+static void print_bpf_prog_info(FILE *fp, const struct perf_header *h)
+{
+	char name[BPF_PROG_NAME_LEN];
+
+	for (u32 i = 0; i < h->nr_bpf_progs; i++) {
+		const struct bpf_prog_desc *p = &h->bpf_progs[i];
+		u32 n = p->nr_jited_ksyms;
+
+		/* perf prints nothing for a program whose counts disagree */
+		if (n != p->nr_prog_tags || n != p->nr_jited_func_lens)
+			continue;
+		if (n == 1) {
+			perf_header__bpf_prog_name(h, p, 0, name, sizeof(name));
+			fprintf(fp, "# bpf_prog_info %u: %s addr 0x%llx size %u\n", p->id, name,
+				(unsigned long long)p->jited_ksyms[0], p->jited_func_lens[0]);
+			continue;
+		}
+		fprintf(fp, "# bpf_prog_info %u:\n", p->id);
+		for (u32 j = 0; j < n; j++) {
+			perf_header__bpf_prog_name(h, p, j, name, sizeof(name));
+			fprintf(fp, "# \tsub_prog %u: %s addr 0x%llx size %u\n", j, name,
+				(unsigned long long)p->jited_ksyms[j], p->jited_func_lens[j]);
+		}
+	}
+}
+
 static void print_feature(FILE *fp, const struct perf_header *h, int feat)
 {
 	switch (feat) {
@@ -200,6 +226,13 @@ static void print_feature(FILE *fp, const struct perf_header *h, int feat)
 		fprintf(fp, "# clockid frequency: %llu MHz\n",
 			(unsigned long long)(h->clock_res_ns * 1000));
 		break;
+	case HEADER_BPF_PROG_INFO:
+		print_bpf_prog_info(fp, h);
+		break;
+	case HEADER_BPF_BTF:
+		for (u32 i = 0; i < h->nr_btfs; i++)
+			fprintf(fp, "# btf info of id %u\n", h->btfs[i].id);
+		break;
 	case HEADER_COMPRESSED:
 		fprintf(fp, "# compressed : %s, level = %u, ratio = %u\n",
 			h->comp_type == 1 ? "Zstd" : "Unknown", h->comp_level, h->comp_ratio);
@@ -216,13 +249,17 @@ int perf_header__fprintf(FILE *fp, const struct perf_data *data)
 	time_t mt = (time_t)data->mtime;
 
 	fprintf(fp, "# ========\n");
-	if (!data->is_pipe) {
-		fprintf(fp, "# captured on    : %s", ctime(&mt));
-		fprintf(fp, "# header version : 1\n");
-		fprintf(fp, "# data offset    : %llu\n", (unsigned long long)h->file.data.offset);
-		fprintf(fp, "# data size      : %llu\n", (unsigned long long)h->file.data.size);
-		fprintf(fp, "# feat offset    : %llu\n", (unsigned long long)h->feat_offset);
-	}
+	fprintf(fp, "# captured on    : %s", ctime(&mt));
+	fprintf(fp, "# header version : 1\n");
+	fprintf(fp, "# data offset    : %llu\n", (unsigned long long)h->file.data.offset);
+	fprintf(fp, "# data size      : %llu\n", (unsigned long long)h->file.data.size);
+	fprintf(fp, "# feat offset    : %llu\n", (unsigned long long)h->feat_offset);
+	/*
+	 * A pipe has no feature table: perf closes the block at once and prints
+	 * each feature as its HEADER_FEATURE record goes by (no missing list).
+	 */
+	if (data->is_pipe)
+		fprintf(fp, "# ========\n#\n");
 	for (int f = 1; f < HEADER_LAST_FEATURE; f++)
 		if (perf_header__has_feat(h, f))
 			print_feature(fp, h, f);
@@ -232,8 +269,7 @@ int perf_header__fprintf(FILE *fp, const struct perf_data *data)
 			if (!perf_header__has_feat(h, f))
 				fprintf(fp, "%s ", perf_header__feat_name(f));
 		fputc('\n', fp);
+		fprintf(fp, "# ========\n#\n");
 	}
-	fprintf(fp, "# ========\n#\n");
 	return ferror(fp) ? -EIO : 0;
 }
-

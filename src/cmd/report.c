@@ -31,6 +31,7 @@
 #include "analysis/sort.h"
 #include "ui/stdio/hist.h"
 #include "ui/header.h"
+#include "ui/pprof.h"
 
 #define REPORT_MAX_STACK 127
 
@@ -38,7 +39,7 @@ static const char *const report_usage[] = {
 	"kvmprof [GLOBAL OPTIONS] report [-i FILE] [--stdio] [-n] [-s KEYS] [--percent-limit N]",
 	"        [-g [graph|fractal|flat|folded|none][,caller|callee][,percent|period|count]",
 	"        [,THRESHOLD[,LIMIT]]] [--children | --no-children] [--showcpuutilization]",
-	"        [--kallsyms FILE]",
+	"        [--kallsyms FILE] [--pprof FILE]",
 	"        [--header | --header-only] [-q]",
 	NULL,
 };
@@ -63,6 +64,13 @@ struct report {
 	size_t alloc_entries;
 	const struct callchain_frame **order;
 	size_t alloc_order;
+	size_t nr_shown; /* frames of the current sample in order[] */
+	/* --pprof */
+	struct pprof *pprof;
+	int *pprof_value; /* per evsel idx: the pprof value column */
+	struct pprof_frame *pframes;
+	size_t alloc_pframes;
+	u64 first_time, last_time;
 };
 
 static const char *report_thread_comm(const void *thread)
@@ -97,6 +105,7 @@ static size_t report__resolve_chain(struct report *rep, const struct perf_sample
 	struct callchain_frame frame;
 	size_t n = 0, first, shown;
 
+	rep->nr_shown = 0;
 	if (rep->max_stack <= 0)
 		return 0;
 	callchain_iter__init(&it, &rep->machines, sample, al, UINT_MAX);
@@ -121,7 +130,46 @@ static size_t report__resolve_chain(struct report *rep, const struct perf_sample
 			.cpumode = f->cpumode,
 		};
 	}
+	rep->nr_shown = shown;
 	return shown;
+}
+
+/* the sample as pprof frames, leaf first: its resolved chain, or its own address */
+static void report__pprof_sample(struct report *rep, const struct perf_sample *sample,
+				 const struct addr_location *al, int value_idx, bool chain_done)
+{
+	size_t n = 0;
+
+	if (sample->callchain && !chain_done)
+		report__resolve_chain(rep, sample, al);
+	if (sample->callchain)
+		n = rep->nr_shown;
+	ALLOC_GROW(rep->pframes, n + 1, rep->alloc_pframes);
+	if (n) {
+		/* pprof wants the leaf first, whatever order the report prints */
+		for (size_t i = 0; i < n; i++) {
+			const struct callchain_frame *f =
+				rep->order[rep->cc.order == ORDER_CALLER ? n - 1 - i : i];
+
+			rep->pframes[i] = (struct pprof_frame){
+				.name = f->al.sym ? f->al.sym->name : NULL,
+				.dso = f->al.map && f->al.dso ? dso__long_name(f->al.dso) : NULL,
+				.addr = f->ip,
+				.cpumode = f->cpumode,
+			};
+		}
+	} else {
+		rep->pframes[0] = (struct pprof_frame){
+			.name = al->sym ? al->sym->name : NULL,
+			.dso = al->map && al->dso ? dso__long_name(al->dso) : NULL,
+			.addr = sample->ip,
+			.cpumode = al->cpumode,
+		};
+		n = 1;
+	}
+	pprof__add_sample(rep->pprof, rep->pframes, (u32)n, value_idx, sample->period,
+			  al->thread ? thread__comm_str(al->thread) : "",
+			  al->thread ? thread__pid(al->thread) : (s64)sample->pid, al->cpumode);
 }
 
 static void report__add_callchain(struct report *rep, struct hists *hists,
@@ -190,6 +238,13 @@ static int report__sample(struct perf_tool *tool, union perf_event *event,
 	he = hists__add_sample(hists, &key, sample->period, al.cpumode);
 	if ((rep->cumulate || rep->use_callchain) && sample->callchain)
 		report__add_callchain(rep, hists, he, sample, &al);
+	if (rep->pprof && al.filtered == AL_FILTER_NONE) {
+		if (!rep->first_time)
+			rep->first_time = sample->time;
+		rep->last_time = sample->time;
+		report__pprof_sample(rep, sample, &al, rep->pprof_value[evsel->idx],
+				     rep->cumulate || rep->use_callchain);
+	}
 	return 0;
 }
 
@@ -321,6 +376,7 @@ enum {
 	OPT_HEADER,
 	OPT_HEADER_ONLY,
 	OPT_MAX_STACK,
+	OPT_PPROF,
 };
 
 static const struct option report_opts[] = {
@@ -338,6 +394,7 @@ static const struct option report_opts[] = {
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "header-only", no_argument, NULL, OPT_HEADER_ONLY },
 	{ "max-stack", required_argument, NULL, OPT_MAX_STACK },
+	{ "pprof", required_argument, NULL, OPT_PPROF },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -360,6 +417,8 @@ static void report_help(FILE *fp)
 	      "        --showcpuutilization  sys/usr (and guest sys/usr) columns\n"
 	      "        --kallsyms FILE     host kernel symbols from this copy of /proc/kallsyms\n"
 	      "        --max-stack N       callchain depth used for children (default 127)\n"
+	      "        --pprof FILE        also write the shown samples as a gzip pprof profile\n"
+	      "                            (go tool pprof, Parca, Pyroscope, speedscope)\n"
 	      "        --header            print the file header first\n"
 	      "        --header-only       print only the file header\n"
 	      "    -q, --quiet             no comment lines, rows only\n",
@@ -385,7 +444,7 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 {
 	struct report rep = { .max_stack = REPORT_MAX_STACK, .cc = CALLCHAIN_PARAM_DEFAULT };
 	struct hists_fprintf_opts opts = { .show_header = true };
-	const char *input = NULL, *sort_str = NULL, *kallsyms = NULL;
+	const char *input = NULL, *sort_str = NULL, *kallsyms = NULL, *pprof_out = NULL;
 	bool quiet = false, header = false, header_only = false, g_given = false;
 	int children = -1; /* -1: perf's default (on when the file has callchains) */
 	int c, err, status = KP_EXIT_OK;
@@ -435,6 +494,9 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 			break;
 		case OPT_KALLSYMS:
 			kallsyms = optarg;
+			break;
+		case OPT_PPROF:
+			pprof_out = optarg;
 			break;
 		case OPT_HEADER:
 			header = true;
@@ -532,6 +594,19 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 	};
 	callchain_cache__init(&rep.cache);
 	rep.nr_hists = rep.data->evlist.nr;
+	if (pprof_out) {
+		rep.pprof = pprof__new();
+		rep.pprof_value = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(int));
+		for (int i = 0; i < rep.nr_hists; i++) {
+			const struct evsel *ev = rep.data->evlist.entries[i];
+			bool clock = ev->attr.type == PERF_TYPE_SOFTWARE &&
+				     (ev->attr.config == PERF_COUNT_SW_CPU_CLOCK ||
+				      ev->attr.config == PERF_COUNT_SW_TASK_CLOCK);
+
+			rep.pprof_value[i] = pprof__add_value_type(rep.pprof, evsel__name(ev),
+								   clock ? "nanoseconds" : "count");
+		}
+	}
 	rep.hists = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.hists));
 	err = machines__init(&rep.machines, &rep.conf);
 	if (err) {
@@ -572,6 +647,14 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		goto out;
 	}
 	report__print(&rep, &opts, quiet);
+	if (rep.pprof) {
+		/* sample times are the perf clock, not wall time: only the duration */
+		pprof__set_duration(rep.pprof, 0,
+				    (s64)(rep.last_time - rep.first_time));
+		err = pprof__write(rep.pprof, pprof_out);
+		if (err)
+			status = kp_fail(err);
+	}
 out:
 	for (int i = 0; i < rep.nr_hists; i++) {
 		if (rep.hists[i]) {
@@ -583,6 +666,9 @@ out:
 	free(rep.frames);
 	free(rep.entries);
 	free(rep.order);
+	free(rep.pframes);
+	free(rep.pprof_value);
+	pprof__delete(rep.pprof);
 	callchain_cache__exit(&rep.cache);
 	machines__exit(&rep.machines);
 	perf_data__delete(rep.data);

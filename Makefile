@@ -14,10 +14,12 @@ NINJA ?= ninja
 
 BUILD_PKGS := gcc meson ninja-build pkg-config libelf-dev libdw-dev libiberty-dev libtraceevent-dev \
 	libtracefs-dev libzstd-dev libncurses-dev scdoc clang bpftool libbpf-dev libmicrohttpd-dev
+BUILD_PKGS += libdebuginfod-dev
 BUILD_PKGS += libprotobuf-c-dev protobuf-c-compiler zlib1g-dev
 TEST_PKGS := libcmocka-dev linux-perf tmux binutils time curl prometheus
 # t0610 (real SVM exits): QEMU TCG boots Debian's kernel with a busybox initramfs
 TEST_PKGS += qemu-system-x86 busybox-static cpio
+TEST_PKGS += debuginfod
 TEST_PKGS += golang-go
 
 .PHONY: all deps test-deps build check demo install clean bench fuzz warnings

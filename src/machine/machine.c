@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -605,6 +606,8 @@ int machines__init(struct machines *machines, const struct symbol_conf *conf)
 		return err;
 	machines->conf = conf;
 	machines->host = machine__new(machines, HOST_KERNEL_ID, "");
+	/* perf's session registers the host idle thread before any record */
+	thread__set_comm(machine__findnew_thread(machines->host, 0, 0), "swapper", 7);
 	return 0;
 }
 
@@ -614,6 +617,7 @@ void machines__exit(struct machines *machines)
 	for (int i = 0; i < machines->nr_guests; i++)
 		machine__delete(machines->guests[i]);
 	free(machines->guests);
+	free(machines->refused);
 	memset(machines, 0, sizeof(*machines));
 }
 
@@ -646,9 +650,16 @@ struct machine *machines__findnew(struct machines *machines, pid_t pid)
 	if (m)
 		return m;
 	if (pid != DEFAULT_GUEST_KERNEL_ID && machines->conf && machines->conf->guestmount) {
+		for (i = 0; i < machines->nr_refused; i++)
+			if (machines->refused[i] == pid)
+				return NULL;
 		strbuf_addf(&root, "%s/%d", machines->conf->guestmount, pid);
 		if (access(root.buf, R_OK)) {
-			pr_warning_once("Can't access file %s", root.buf);
+			pr_warning("Can't access file %s: the guest of VMM pid %d is not under --guestmount",
+				   root.buf, pid);
+			ALLOC_GROW(machines->refused, machines->nr_refused + 1,
+				   machines->alloc_refused);
+			machines->refused[machines->nr_refused++] = pid;
 			strbuf_release(&root);
 			return NULL;
 		}
@@ -667,6 +678,9 @@ static struct machine *machines__find_guest(struct machines *machines, pid_t pid
 {
 	struct machine *m = machines__find(machines, pid);
 
+	/* under --guestmount a VMM pid has its own machine when DIR/PID is readable */
+	if (!m && pid > 0 && machines->conf && machines->conf->guestmount)
+		m = machines__findnew(machines, pid);
 	if (!m)
 		m = machines__findnew(machines, DEFAULT_GUEST_KERNEL_ID);
 	return m;
@@ -1233,6 +1247,9 @@ static void kernel_symbols_fixup_map(struct machine *m, struct dso *dso)
 
 struct kallsyms_load {
 	struct symtab *st;
+	const char *reloc_name; /* find this function's address on the way */
+	u64 reloc_addr;
+	bool reloc_found;
 };
 
 static int kallsyms_load_cb(const struct kallsym *ks, void *arg)
@@ -1240,6 +1257,13 @@ static int kallsyms_load_cb(const struct kallsym *ks, void *arg)
 	struct kallsyms_load *a = arg;
 	char t = (char)toupper((unsigned char)ks->type);
 	u8 binding;
+
+	if (a->reloc_name && !a->reloc_found && !ks->module &&
+	    (kallsyms__is_function(ks->type) || ks->type == 'A') &&
+	    strlen(a->reloc_name) == ks->namelen && !memcmp(ks->name, a->reloc_name, ks->namelen)) {
+		a->reloc_addr = ks->addr;
+		a->reloc_found = true;
+	}
 
 	if (t != 'T' && t != 'W' && t != 'D' && t != 'B')
 		return 0;
@@ -1338,31 +1362,33 @@ static int machine__split_kallsyms(struct machine *m, struct dso *kernel, struct
 	return count;
 }
 
-static int dso__load_kallsyms(struct machine *m, struct dso *dso, const char *path)
+/* @fd >= 0: read from it (a file opened inside a guest root), @path names it */
+static int dso__load_kallsyms_fd(struct machine *m, struct dso *dso, int fd, const char *path)
 {
-	struct kallsyms_load a;
+	struct kallsyms_load a = { 0 };
 	struct symtab all;
 	u64 delta = 0;
 	int err;
 
 	symtab__init(&all);
 	a.st = &all;
-	err = kallsyms__parse(path, kallsyms_load_cb, &a);
+	if (m->ref_reloc_name && *m->ref_reloc_name)
+		a.reloc_name = m->ref_reloc_name;
+	err = fd >= 0 ? kallsyms__parse_fd(fd, path, kallsyms_load_cb, &a)
+		      : kallsyms__parse(path, kallsyms_load_cb, &a);
 	if (err) {
 		pr_warning("%s", kp_errmsg(err));
 		symtab__exit(&all);
 		return err;
 	}
-	if (m->ref_reloc_name && *m->ref_reloc_name) {
-		u64 addr;
-
-		if (kallsyms__get_function_start(path, m->ref_reloc_name, &addr)) {
+	if (a.reloc_name) {
+		if (!a.reloc_found) {
 			pr_warning("'%s': no '%s' symbol to relocate the kernel with", path,
 				   m->ref_reloc_name);
 			symtab__exit(&all);
 			return -ENOENT;
 		}
-		delta = addr - m->ref_reloc_addr;
+		delta = a.reloc_addr - m->ref_reloc_addr;
 	}
 	symtab__finish(&all, true);
 	err = machine__split_kallsyms(m, dso, &all, delta);
@@ -1372,13 +1398,24 @@ static int dso__load_kallsyms(struct machine *m, struct dso *dso, const char *pa
 	return err;
 }
 
+static int dso__load_kallsyms(struct machine *m, struct dso *dso, const char *path)
+{
+	return dso__load_kallsyms_fd(m, dso, -1, path);
+}
+
 /*
  * An ELF kernel image.  perf keeps the .text symbols in the kernel map (set
  * to the relocated .text) and moves other sections to maps of their own; we
  * keep .text only, so addresses elsewhere stay unresolved instead of
  * getting a wrong DSO name.
  */
-static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *path)
+/*
+ * @path is read, @name is what the DSO is called after (they differ for a
+ * file opened inside a guest root); @want (size @want_size, 0: none) is the
+ * build-id the image must have.
+ */
+static int __dso__load_vmlinux(struct machine *m, struct dso *dso, const char *path,
+			       const char *name, const u8 *want, int want_size)
 {
 	struct elf_syms_opts opts = { .adjust_symbols = false, .want_plt = false };
 	struct symtab st, text;
@@ -1387,19 +1424,19 @@ static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *pat
 	int n;
 
 	/* perf rejects an image whose build-id is not the recorded one */
-	if (dso->has_build_id) {
+	if (want_size > 0) {
 		u8 bid[KP_BUILD_ID_SIZE];
 		int sz = filename__read_build_id(path, bid);
 
-		if (sz > 0 && (sz != dso->bid_size || memcmp(bid, dso->build_id, sz))) {
+		if (sz > 0 && (sz != want_size || memcmp(bid, want, sz))) {
 			pr_warning_once("'%s': build-id differs from the recorded one, not used",
-					path);
+					name);
 			return -EINVAL;
 		}
 	}
 	n = elf__section_range(path, ".text", &taddr, &tsize);
 	if (n < 0) {
-		pr_warning("'%s': no .text section, not used as a kernel image", path);
+		pr_warning("'%s': no .text section, not used as a kernel image", name);
 		return n;
 	}
 	symtab__init(&st);
@@ -1432,8 +1469,14 @@ static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *pat
 		map->end = taddr + tsize + reloc;
 		maps__add(&m->kmaps, map);
 	}
-	dso__set_long_name(m, dso, path);
+	dso__set_long_name(m, dso, name);
 	return (int)dso->syms.nr;
+}
+
+static int dso__load_vmlinux(struct machine *m, struct dso *dso, const char *path)
+{
+	return __dso__load_vmlinux(m, dso, path, path, dso->build_id,
+				   dso->has_build_id ? dso->bid_size : 0);
 }
 
 /* perf's vmlinux_path: where a host kernel image may be, for a release */
@@ -1463,6 +1506,225 @@ static int dso__load_vmlinux_path(struct machine *m, struct dso *dso)
 			err = dso__load_vmlinux(m, dso, path.buf);
 	}
 	strbuf_release(&path);
+	return err;
+}
+
+/* ---------------------------------------------------- --guestmount guests */
+
+/* a file of the guest's root opened with root__open(): "/proc/self/fd/N" reads it */
+static void fd_path(int fd, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_addf(sb, "/proc/self/fd/%d", fd);
+}
+
+/*
+ * Open @rel inside the guest's root.  Returns 0 (*fdp open), -ENOENT when the
+ * file is simply not there (quietly), or another error after a warning (a
+ * symlink leading out of the root, not a regular file).
+ */
+static int machine__open_guest_file(struct machine *m, const char *rel, int *fdp)
+{
+	struct strbuf full = STRBUF_INIT;
+	struct stat st;
+	int err = root__open_file(m->root_dir, rel, fdp);
+
+	if (!err)
+		return 0;
+	strbuf_addf(&full, "%s/%s", m->root_dir, rel);
+	if (lstat(full.buf, &st)) {
+		strbuf_release(&full);
+		return -ENOENT;
+	}
+	if (S_ISLNK(st.st_mode))
+		pr_warning("'%s': a symlink that does not resolve inside the guest root '%s' (%s); not followed, guest %d left unsymbolized",
+			   full.buf, m->root_dir, strerror(err == -ENOENT ? ENOENT : -err),
+			   m->pid);
+	else
+		pr_warning("'%s': cannot open inside the guest root (%s); guest %d left unsymbolized",
+			   full.buf, strerror(-err), m->pid);
+	strbuf_release(&full);
+	return err == -ENOENT ? -ELOOP : err;
+}
+
+/*
+ * The guest kernel's build-id: the recorded one, else DIR/PID/sys/kernel/notes.
+ * Returns its size, 0 if unknown, or a negative error for a notes file that
+ * is there but not a notes file (warned).
+ */
+static int machine__guest_build_id(struct machine *m, struct dso *dso, u8 *bid)
+{
+	int fd, sz;
+
+	if (dso->has_build_id) {
+		memcpy(bid, dso->build_id, dso->bid_size);
+		return dso->bid_size;
+	}
+	if (!*m->root_dir)
+		return 0;
+	sz = machine__open_guest_file(m, "sys/kernel/notes", &fd);
+	if (sz == -ENOENT)
+		return 0;
+	if (sz < 0)
+		return sz;
+	sz = sysfs__read_build_id_fd(fd, bid);
+	close(fd);
+	if (sz <= 0) {
+		pr_warning("'%s/sys/kernel/notes': no valid GNU build-id note (bad sizes?); guest %d left unsymbolized",
+			   m->root_dir, m->pid);
+		return -EINVAL;
+	}
+	return sz;
+}
+
+struct guest_modules {
+	struct machine *m;
+	int nr;
+};
+
+static int guest_module_cb(const struct kmodule *km, void *arg)
+{
+	struct guest_modules *g = arg;
+	struct strbuf name = STRBUF_INIT;
+	struct map *map;
+
+	strbuf_addch(&name, '[');
+	strbuf_add(&name, km->name, km->namelen);
+	strbuf_addch(&name, ']');
+	map = machine__addnew_module_map(g->m, km->start, name.buf);
+	map->end = km->start + km->size;
+	strbuf_release(&name);
+	g->nr++;
+	return 0;
+}
+
+/* perf top's machine__create_modules() for a guest whose file has no module MMAPs */
+static int machine__create_guest_modules(struct machine *m)
+{
+	struct guest_modules g = { .m = m };
+	struct strbuf path = STRBUF_INIT;
+	int fd, err;
+
+	for (u32 i = 0; i < m->kmaps.nr; i++)
+		if (m->kmaps.entries[i] != m->vmlinux_map)
+			return 0;
+	err = machine__open_guest_file(m, "proc/modules", &fd);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	strbuf_addf(&path, "%s/proc/modules", m->root_dir);
+	err = modules__parse_fd(fd, path.buf, guest_module_cb, &g);
+	close(fd);
+	if (err)
+		pr_warning("%s; guest %d left unsymbolized", kp_errmsg(err), m->pid);
+	strbuf_release(&path);
+	return err;
+}
+
+/* a vmlinux inside the guest's root whose build-id matches (or that has none) */
+static int machine__load_guest_vmlinux(struct machine *m, struct dso *dso, const u8 *bid,
+				       int bid_size)
+{
+	struct strbuf rel = STRBUF_INIT, fdp = STRBUF_INIT, name = STRBUF_INIT;
+	char **cand = NULL;
+	size_t nr = 0, alloc = 0;
+	int err = -ENOENT, dfd;
+
+#define ADD(str)                                    	do {                                         		ALLOC_GROW(cand, nr + 1, alloc);     		cand[nr++] = xstrdup(str);           	} while (0)
+
+	if (bid_size > 0) {
+		char sbid[KP_SBUILD_ID_SIZE];
+
+		build_id__sprintf(bid, bid_size, sbid);
+		strbuf_addf(&rel, "usr/lib/debug/.build-id/%.2s/%s.debug", sbid, sbid + 2);
+		ADD(rel.buf);
+	}
+	ADD("vmlinux");
+	ADD("boot/vmlinux");
+	dfd = root__open(m->root_dir, "boot", O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		DIR *d = fdopendir(dfd);
+		struct dirent *de;
+
+		while (d && (de = readdir(d)) && nr < 64) {
+			if (strncmp(de->d_name, "vmlinux-", 8))
+				continue;
+			strbuf_reset(&rel);
+			strbuf_addf(&rel, "boot/%s", de->d_name);
+			ADD(rel.buf);
+		}
+		if (d)
+			closedir(d);
+		else
+			close(dfd);
+	}
+#undef ADD
+	for (size_t i = 0; i < nr; i++) {
+		int fd;
+
+		if (err <= 0 && !root__open_file(m->root_dir, cand[i], &fd)) {
+			fd_path(fd, &fdp);
+			strbuf_reset(&name);
+			strbuf_addf(&name, "%s/%s", m->root_dir, cand[i]);
+			err = __dso__load_vmlinux(m, dso, fdp.buf, name.buf, bid, bid_size);
+			close(fd);
+		}
+		free(cand[i]);
+	}
+	free(cand);
+	strbuf_release(&rel);
+	strbuf_release(&fdp);
+	strbuf_release(&name);
+	return err;
+}
+
+/* the kernel image with the guest's build-id from debuginfod (and its cache) */
+static int machine__load_debuginfod(struct machine *m, struct dso *dso, const u8 *bid,
+				    int bid_size)
+{
+	const struct symbol_conf *conf = m->machines->conf;
+	char *path = NULL;
+	int err;
+
+	if (bid_size <= 0 || (conf && conf->no_debuginfod))
+		return -ENOENT;
+	err = debuginfod__find_kernel(bid, (size_t)bid_size, &path);
+	if (err) {
+		if (err != -ENOENT && err != -ENOTSUP)
+			pr_warning("%s", kp_errmsg(err));
+		return err;
+	}
+	err = __dso__load_vmlinux(m, dso, path, path, bid, bid_size);
+	free(path);
+	return err;
+}
+
+/* a --guestmount guest: kallsyms (as perf), then a vmlinux in its root, then debuginfod */
+static int machine__load_guest_kernel(struct machine *m, struct dso *dso, bool *via_vmlinux)
+{
+	struct strbuf path = STRBUF_INIT;
+	u8 bid[KP_BUILD_ID_SIZE];
+	int bid_size, err, fd;
+
+	bid_size = machine__guest_build_id(m, dso, bid);
+	if (bid_size < 0)
+		return bid_size;
+	err = machine__create_guest_modules(m);
+	if (err)
+		return err;
+	err = machine__open_guest_file(m, "proc/kallsyms", &fd);
+	if (!err) {
+		strbuf_addf(&path, "%s/proc/kallsyms", m->root_dir);
+		err = dso__load_kallsyms_fd(m, dso, fd, path.buf);
+		close(fd);
+		strbuf_release(&path);
+		return err;
+	}
+	if (err != -ENOENT)
+		return err;
+	*via_vmlinux = true;
+	err = machine__load_guest_vmlinux(m, dso, bid, bid_size);
+	if (err <= 0)
+		err = machine__load_debuginfod(m, dso, bid, bid_size);
 	return err;
 }
 
@@ -1512,9 +1774,12 @@ static void dso__load_kernel(struct machine *m, struct dso *dso)
 		}
 		else if (conf && conf->guestkallsyms)
 			err = dso__load_kallsyms(m, dso, conf->guestkallsyms);
+		else if (dso->has_build_id) {
+			err = machine__load_debuginfod(m, dso, dso->build_id, dso->bid_size);
+			via_vmlinux = true;
+		}
 	} else {
-		strbuf_addf(&path, "%s/proc/kallsyms", m->root_dir);
-		err = dso__load_kallsyms(m, dso, path.buf);
+		err = machine__load_guest_kernel(m, dso, &via_vmlinux);
 	}
 	/* kallsyms-backed kernels are named after the machine's mmap name */
 	if (err > 0 && !via_vmlinux)
@@ -1542,7 +1807,8 @@ static int load_vdso_self(struct dso *dso)
  * /usr/lib/debug/.build-id/xx/rest.debug, the file itself.  The first with a
  * .symtab gives the symbols, the first with a .dynsym the PLT and offsets.
  */
-static void dso__candidates(struct machine *m, struct dso *dso, char ***out, size_t *nr)
+static void dso__candidates(struct machine *m, struct dso *dso, const char *guest_file,
+			    char ***out, size_t *nr)
 {
 	struct strbuf sb = STRBUF_INIT, link = STRBUF_INIT, real = STRBUF_INIT;
 	char **v = NULL;
@@ -1556,6 +1822,19 @@ static void dso__candidates(struct machine *m, struct dso *dso, char ***out, siz
 	} while (0)
 
 	strbuf_addf(&real, "%s%s", m->root_dir, dso->long_name);
+	/*
+	 * A guest root is untrusted: only the file itself (opened inside the
+	 * root, @guest_file) and the host's caches keyed by build-id.
+	 */
+	if (*m->root_dir) {
+		if (build_id_cache_path(dso, "elf", &sb))
+			ADD(sb.buf);
+		if (build_id_cache_path(dso, "debug", &sb))
+			ADD(sb.buf);
+		if (guest_file)
+			ADD(guest_file);
+		goto out;
+	}
 	if (is_regular_file(real.buf) && !elf__read_debuglink(real.buf, &link)) {
 		const char *slash = strrchr(real.buf, '/');
 		int dirlen = slash ? (int)(slash - real.buf) : 0;
@@ -1588,6 +1867,7 @@ static void dso__candidates(struct machine *m, struct dso *dso, char ***out, siz
 		ADD(sb.buf);
 	}
 	ADD(real.buf);
+out:
 #undef ADD
 	strbuf_release(&sb);
 	strbuf_release(&link);
@@ -1614,20 +1894,27 @@ static void dso__load_user(struct machine *m, struct dso *dso)
 {
 	struct elf_syms_opts opts = { .adjust_symbols = true, .want_plt = true, .demangle = true };
 	char **cand, *syms = NULL, *runtime = NULL;
+	struct strbuf gfile = STRBUF_INIT;
 	size_t nr;
-	int n;
+	int n, gfd = -1;
 
+	if (*m->root_dir && !root__open_file(m->root_dir, dso->long_name, &gfd))
+		fd_path(gfd, &gfile);
 	if (!dso->has_build_id) {
 		struct strbuf real = STRBUF_INIT;
 		u8 bid[KP_BUILD_ID_SIZE];
 		int sz;
 
-		strbuf_addf(&real, "%s%s", m->root_dir, dso->long_name);
-		if (is_regular_file(real.buf) && (sz = filename__read_build_id(real.buf, bid)) > 0)
+		if (*m->root_dir)
+			strbuf_addstr(&real, gfile.buf);
+		else
+			strbuf_addstr(&real, dso->long_name);
+		if (real.len && is_regular_file(real.buf) &&
+		    (sz = filename__read_build_id(real.buf, bid)) > 0)
 			dso__set_build_id(dso, bid, (u8)sz);
 		strbuf_release(&real);
 	}
-	dso__candidates(m, dso, &cand, &nr);
+	dso__candidates(m, dso, gfile.len ? gfile.buf : NULL, &cand, &nr);
 	for (size_t i = 0; i < nr && !(syms && runtime); i++) {
 		bool has_symtab = false, has_dynsym = false;
 
@@ -1656,6 +1943,9 @@ static void dso__load_user(struct machine *m, struct dso *dso)
 	for (size_t i = 0; i < nr; i++)
 		free(cand[i]);
 	free(cand);
+	if (gfd >= 0)
+		close(gfd);
+	strbuf_release(&gfile);
 }
 
 void dso__load(struct machine *m, struct dso *dso)

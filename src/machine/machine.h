@@ -9,7 +9,21 @@
  *
  * Machines: host pid -1 (HOST_KERNEL_ID), the default guest pid 0
  * (DEFAULT_GUEST_KERNEL_ID, symbols from --guestkallsyms/--guestmodules or
- * --guestvmlinux), and one guest per VMM pid under --guestmount.
+ * --guestvmlinux), and one guest per VMM pid under --guestmount.  A guest
+ * record or sample of VMM pid P goes to P's machine, created on first use
+ * when DIR/P is readable (as perf's machines__findnew), else to the default
+ * guest.  The host idle thread (pid/tid 0) is "swapper" from the start.
+ *
+ * A --guestmount guest's kernel symbols come from, in order: DIR/P/proc/kallsyms
+ * (perf's only source), a vmlinux inside DIR/P (vmlinux, boot/vmlinux,
+ * boot/vmlinux-*, usr/lib/debug/.build-id/xx/rest.debug) whose build-id
+ * matches, then debuginfod by build-id (DEBUGINFOD_URLS, unless
+ * conf->no_debuginfod).  The build-id is the recorded one (BUILD_ID feature),
+ * else DIR/P/sys/kernel/notes.  Without module MMAPs, DIR/P/proc/modules
+ * gives the module maps (as perf top).  Every file under DIR/P is opened with
+ * root__open() (no symlink leads outside DIR/P) and read with bounds; a bad
+ * one is a warning and leaves that guest's kernel unsymbolized.  The default
+ * guest with no --guestkallsyms/--guestvmlinux also tries debuginfod.
  *
  * Records are applied with machines__process_event() in stream order; then
  * machines__resolve() turns a sample (or one callchain address) into an
@@ -52,7 +66,7 @@ struct symbol_conf {
 	const char *symfs; /* prefix for host paths (unused by default: "") */
 	bool no_symbols; /* resolve maps only, never load symbols (buildid-list -H) */
 	const char *osrelease; /* the recorded kernel release (OSRELEASE), for vmlinux paths */
-	bool use_debuginfod;
+	bool no_debuginfod; /* --no-debuginfod: never ask the DEBUGINFOD_URLS servers */
 };
 
 struct machines {
@@ -60,6 +74,9 @@ struct machines {
 	struct machine **guests; /* sorted by pid */
 	int nr_guests;
 	int alloc_guests;
+	pid_t *refused; /* --guestmount pids whose DIR/PID is not readable (warned once) */
+	int nr_refused;
+	int alloc_refused;
 	const struct symbol_conf *conf;
 };
 

@@ -3,14 +3,19 @@
  * kallsyms.c - /proc/kallsyms and /proc/modules style files.
  *
  * Both are untrusted input (copies given with --kallsyms, --guestkallsyms,
- * --guestmodules): every line is checked and a bad one is reported with the
- * file name and line number instead of being guessed at.
+ * --guestmodules, files a guest wrote under --guestmount): every line is
+ * checked and a bad one is reported with the file name and line number
+ * instead of being guessed at.  Reads are bounded: a line longer than the
+ * format allows or a file larger than any real one is an error after at most
+ * that many bytes, never an allocation of the attacker's choosing.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "symbol/symbol.h"
 #include "util/util.h"
@@ -50,34 +55,126 @@ static size_t parse_hex(const char *s, size_t len, u64 *val)
 	return i;
 }
 
-static int open_for_read(const char *path, FILE **fp)
+/* a real kallsyms line is < 600 bytes; a /proc/modules line lists dependents */
+#define KALLSYMS_LINE_MAX 4096
+#define MODULES_LINE_MAX 65536
+#define KALLSYMS_FILE_MAX (256ULL << 20)
+#define MODULES_FILE_MAX (16ULL << 20)
+#define LR_CHUNK 65536
+
+/* bounded line reader over a file descriptor */
+struct line_reader {
+	int fd;
+	const char *name;
+	char *buf;
+	size_t cap, start, end;
+	size_t max_line;
+	u64 total, max_file;
+	bool eof;
+};
+
+static void line_reader__init(struct line_reader *lr, int fd, const char *name, size_t max_line,
+			      u64 max_file)
 {
-	*fp = fopen(path, "re");
-	if (!*fp)
+	memset(lr, 0, sizeof(*lr));
+	lr->fd = fd;
+	lr->name = name;
+	lr->max_line = max_line;
+	lr->max_file = max_file;
+	lr->cap = max_line + LR_CHUNK + 1;
+	lr->buf = xmalloc(lr->cap);
+}
+
+/*
+ * The next line (without its newline, NUL-terminated in place) into
+ * @line/@len.  Returns 1, 0 at the end, or a negative error.
+ */
+static int line_reader__next(struct line_reader *lr, unsigned long lineno, char **line,
+			     size_t *len)
+{
+	for (;;) {
+		char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+		size_t avail = lr->end - lr->start;
+		ssize_t n;
+
+		if (nl || (lr->eof && avail)) {
+			size_t l = nl ? (size_t)(nl - (lr->buf + lr->start)) : avail;
+
+			if (l > lr->max_line)
+				break;
+			*line = lr->buf + lr->start;
+			(*line)[l] = '\0';
+			*len = l;
+			lr->start += l + (nl ? 1 : 0);
+			return 1;
+		}
+		if (lr->eof)
+			return 0;
+		if (avail > lr->max_line)
+			break;
+		memmove(lr->buf, lr->buf + lr->start, avail);
+		lr->start = 0;
+		lr->end = avail;
+		do {
+			n = read(lr->fd, lr->buf + lr->end, lr->cap - 1 - lr->end);
+		} while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return kp_error(-errno, "'%s': read error after line %lu: %s", lr->name,
+					lineno, strerror(errno));
+		if (n == 0)
+			lr->eof = true;
+		lr->end += (size_t)n;
+		lr->total += (u64)n;
+		if (lr->total > lr->max_file)
+			return kp_error(KP_ERR_BAD_SYMFILE,
+					"'%s': larger than %llu MB, not read (not a kernel symbol file?)",
+					lr->name, (unsigned long long)(lr->max_file >> 20));
+	}
+	return kp_error(KP_ERR_BAD_SYMFILE,
+			"'%s': line %lu is longer than %zu bytes, not read (not a kernel symbol file?)",
+			lr->name, lineno + 1, lr->max_line);
+}
+
+static void line_reader__exit(struct line_reader *lr)
+{
+	free(lr->buf);
+}
+
+static int open_for_read(const char *path, int *fd)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
 		return kp_error(-errno, "'%s': cannot open: %s", path, strerror(errno));
 	return 0;
 }
 
 int kallsyms__parse(const char *path, int (*fn)(const struct kallsym *ks, void *arg), void *arg)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	ssize_t len;
-	FILE *fp;
-	int err;
+	int fd, err = open_for_read(path, &fd);
 
-	err = open_for_read(path, &fp);
 	if (err)
 		return err;
-	while ((len = getline(&line, &cap, fp)) >= 0) {
+	err = kallsyms__parse_fd(fd, path, fn, arg);
+	close(fd);
+	return err;
+}
+
+int kallsyms__parse_fd(int fd, const char *path,
+		       int (*fn)(const struct kallsym *ks, void *arg), void *arg)
+{
+	struct line_reader lr;
+	unsigned long lineno = 0;
+	char *line;
+	size_t len;
+	int err = 0, r;
+
+	line_reader__init(&lr, fd, path, KALLSYMS_LINE_MAX, KALLSYMS_FILE_MAX);
+	while ((r = line_reader__next(&lr, lineno, &line, &len)) > 0) {
 		struct kallsym ks = { 0 };
 		const char *tab, *name;
 		size_t used, rest;
 
 		lineno++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
 		if (!len)
 			continue;
 		if (memchr(line, '\0', len)) {
@@ -143,10 +240,9 @@ int kallsyms__parse(const char *path, int (*fn)(const struct kallsym *ks, void *
 		if (err)
 			break;
 	}
-	if (!err && ferror(fp))
-		err = kp_error(-EIO, "'%s': read error after line %lu", path, lineno);
-	free(line);
-	fclose(fp);
+	if (!err && r < 0)
+		err = r;
+	line_reader__exit(&lr);
 	return err;
 }
 
@@ -182,17 +278,26 @@ int kallsyms__get_function_start(const char *path, const char *name, u64 *addr)
 
 int modules__parse(const char *path, int (*fn)(const struct kmodule *m, void *arg), void *arg)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	ssize_t len;
-	FILE *fp;
-	int err;
+	int fd, err = open_for_read(path, &fd);
 
-	err = open_for_read(path, &fp);
 	if (err)
 		return err;
-	while ((len = getline(&line, &cap, fp)) >= 0) {
+	err = modules__parse_fd(fd, path, fn, arg);
+	close(fd);
+	return err;
+}
+
+int modules__parse_fd(int fd, const char *path, int (*fn)(const struct kmodule *m, void *arg),
+		      void *arg)
+{
+	struct line_reader lr;
+	unsigned long lineno = 0;
+	char *line;
+	size_t len;
+	int err = 0, r;
+
+	line_reader__init(&lr, fd, path, MODULES_LINE_MAX, MODULES_FILE_MAX);
+	while ((r = line_reader__next(&lr, lineno, &line, &len)) > 0) {
 		struct kmodule m = { 0 };
 		const char *p, *end, *addr;
 		char *endp;
@@ -200,8 +305,6 @@ int modules__parse(const char *path, int (*fn)(const struct kmodule *m, void *ar
 		int field;
 
 		lineno++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
 		if (!len)
 			continue;
 		if (memchr(line, '\0', len)) {
@@ -249,9 +352,8 @@ int modules__parse(const char *path, int (*fn)(const struct kmodule *m, void *ar
 		if (err)
 			break;
 	}
-	if (!err && ferror(fp))
-		err = kp_error(-EIO, "'%s': read error after line %lu", path, lineno);
-	free(line);
-	fclose(fp);
+	if (!err && r < 0)
+		err = r;
+	line_reader__exit(&lr);
 	return err;
 }

@@ -108,6 +108,14 @@ struct kallsym {
  */
 int kallsyms__parse(const char *path, int (*fn)(const struct kallsym *ks, void *arg), void *arg);
 
+/**
+ * kallsyms__parse_fd - kallsyms__parse() on an open file (not closed); @path
+ * names it in messages.  Lines longer than 4096 bytes and files over 256 MB
+ * are KP_ERR_BAD_SYMFILE after reading at most that much.
+ */
+int kallsyms__parse_fd(int fd, const char *path,
+		       int (*fn)(const struct kallsym *ks, void *arg), void *arg);
+
 /** kallsyms__get_function_start - address of function (T/t/W/w) or 'A' symbol @name. */
 int kallsyms__get_function_start(const char *path, const char *name, u64 *addr);
 
@@ -127,6 +135,34 @@ struct kmodule {
  * error naming the file and line.
  */
 int modules__parse(const char *path, int (*fn)(const struct kmodule *m, void *arg), void *arg);
+
+/** modules__parse_fd - modules__parse() on an open file (lines <= 64 KB, file <= 16 MB). */
+int modules__parse_fd(int fd, const char *path, int (*fn)(const struct kmodule *m, void *arg),
+		      void *arg);
+
+/* ---- guest roots (root.c) ---- */
+
+/**
+ * root__open - open @path inside directory @root (a --guestmount DIR/PID)
+ * so that no symlink or ".." leads outside it; @root "" or NULL opens @path
+ * as is.  Returns an fd (O_CLOEXEC added) or -errno.
+ */
+int root__open(const char *root, const char *path, int flags);
+/** root__open_file - root__open() read-only, and only a regular file (-EINVAL otherwise). */
+int root__open_file(const char *root, const char *path, int *fdp);
+/** sysfs__read_build_id_fd - the build-id in an open notes file (reads at most 4 KB). */
+int sysfs__read_build_id_fd(int fd, u8 *bid);
+
+/* ---- debuginfod (debuginfod.c) ---- */
+
+/**
+ * debuginfod__find_kernel - fetch the debuginfo (else the executable) with
+ * build-id @bid from the servers in DEBUGINFOD_URLS, through libdebuginfod's
+ * cache.  On success *@path (malloc'ed, caller frees) is the cached file.
+ * -ENOENT when DEBUGINFOD_URLS is unset, -ENOTSUP when built without
+ * libdebuginfod, else the client's error with a kp_error() detail.
+ */
+int debuginfod__find_kernel(const u8 *bid, size_t size, char **path);
 
 /* ---- build ids (build-id.c) ---- */
 

@@ -29,12 +29,13 @@
 #include "data/tracing-data.h"
 #include "data/writer.h"
 #include "ui/kvm-stat-ui.h"
+#include "ui/timeline.h"
 
 static const char *const stat_usage[] = {
 	"kvmprof [-i FILE | -o FILE] stat record [-a | -p PID,...] [-m PAGES] [-- COMMAND...]",
 	"kvmprof [-i FILE] stat report [--event=vmexit|mmio|ioport|msr] [--vcpu=N] [-k KEY]",
 	"                   [-p PID,...] [--stdio | --json | --csv] [--percentiles] [--histogram]",
-	"                   [--per-vm] [--per-vcpu]",
+	"                   [--per-vm] [--per-vcpu] [--timeline FILE]",
 	"kvmprof stat live [-d SEC] [--event=LIST] [--bpf | --no-bpf] [--prometheus ADDR:PORT] ...",
 	"kvmprof stat [--] COMMAND...",
 	NULL,
@@ -156,6 +157,7 @@ enum {
 	OPT_HISTOGRAM,
 	OPT_PER_VM,
 	OPT_PER_VCPU,
+	OPT_TIMELINE,
 };
 
 static const struct option report_opts[] = {
@@ -172,6 +174,7 @@ static const struct option report_opts[] = {
 	{ "histogram", no_argument, NULL, OPT_HISTOGRAM },
 	{ "per-vm", no_argument, NULL, OPT_PER_VM },
 	{ "per-vcpu", no_argument, NULL, OPT_PER_VCPU },
+	{ "timeline", required_argument, NULL, OPT_TIMELINE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -186,6 +189,8 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 	const struct kvm_stat_view *v;
 	bool present[KVM_TP_NR] = { false }, json = false, csv = false, any_tp = false;
 	const char *path = kp_ctx__file_name(ctx);
+	const char *timeline_path = NULL; /* --timeline: see ui/timeline.h */
+	struct timeline *tl = NULL;
 	u32 *pids = NULL;
 	int c, err, ret = KP_EXIT_FAILURE;
 	char *end;
@@ -251,6 +256,9 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 		case OPT_PER_VCPU:
 			opts.per_vcpu = true;
 			break;
+		case OPT_TIMELINE:
+			timeline_path = optarg;
+			break;
 		case 'h':
 			stat_help(stdout);
 			free(pids);
@@ -303,6 +311,13 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 			goto fail;
 		}
 	}
+	if (timeline_path) {
+		/* every paired interval (> 1 ns, i.e. all real ones) through the slow callback */
+		tl = timeline__new();
+		opts.duration_ns = 1;
+		opts.slow = timeline__kvm_interval;
+		opts.slow_arg = tl;
+	}
 	rep.kvm = kvm_stat__new(&opts);
 	err = kvm_stat__setup_evlist(rep.kvm, &data->evlist, path);
 	if (err)
@@ -353,6 +368,8 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 		err = kvm_stat__print_csv(stdout, v, &po);
 	else
 		err = kvm_stat__print_stdio(stdout, v, &po);
+	if (!err && tl)
+		err = timeline__write(tl, timeline_path, rep.kvm, NULL, NULL);
 	if (err)
 		goto fail;
 	ret = KP_EXIT_OK;
@@ -360,6 +377,7 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 fail:
 	ret = kp_fail(err);
 out:
+	timeline__delete(tl);
 	kvm_stat__delete(rep.kvm);
 	perf_data__delete(data);
 	free(pids);

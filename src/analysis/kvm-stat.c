@@ -48,6 +48,9 @@ static const char *const tp_names[KVM_TP_NR] = {
 struct evsel_info {
 	enum kvm_tp_kind kind;
 	struct tep_format_field *field[2];
+	/* field[f]'s place, looked up once: read per sample without libtraceevent */
+	u32 off[2], size[2];
+	bool swap; /* the file's byte order is not this machine's */
 	const char *name;
 };
 
@@ -81,6 +84,7 @@ struct kvm_stat {
 	u32 nr_threads, alloc_threads;
 	u32 *thread_hash;
 	u32 thread_hash_size;
+	u32 last_thread; /* index + 1 of the last thread looked up: events come in bursts */
 	struct evsel_info *evinfo;
 	int nr_evinfo;
 	struct comm_ent *comms;
@@ -282,11 +286,15 @@ static struct vcpu_rec *thread__findnew(struct kvm_stat *kvm, u32 pid, u32 tid)
 	u32 h, idx;
 	struct vcpu_rec *rec;
 
+	if (kvm->last_thread && kvm->threads[kvm->last_thread - 1].tid == tid)
+		return &kvm->threads[kvm->last_thread - 1];
 	if (kvm->thread_hash_size) {
 		h = hash_u64(tid) & (kvm->thread_hash_size - 1);
 		while ((idx = kvm->thread_hash[h])) {
-			if (kvm->threads[idx - 1].tid == tid)
+			if (kvm->threads[idx - 1].tid == tid) {
+				kvm->last_thread = idx;
 				return &kvm->threads[idx - 1];
+			}
 			h = (h + 1) & (kvm->thread_hash_size - 1);
 		}
 	}
@@ -303,6 +311,7 @@ static struct vcpu_rec *thread__findnew(struct kvm_stat *kvm, u32 pid, u32 tid)
 	while (kvm->thread_hash[h])
 		h = (h + 1) & (kvm->thread_hash_size - 1);
 	kvm->thread_hash[h] = idx + 1;
+	kvm->last_thread = idx + 1;
 	return rec;
 }
 
@@ -422,8 +431,14 @@ int kvm_stat__setup_evlist(struct kvm_stat *kvm, const struct evlist *evlist, co
 				info->field[f] = tep_find_field(evsel->tp_format, fname);
 			if (info->field[f] && info->field[f]->size > 8)
 				info->field[f] = NULL;
-			if (info->field[f])
+			if (info->field[f]) {
+				struct tep_handle *tep = evsel->tp_format->tep;
+
+				info->off[f] = (u32)info->field[f]->offset;
+				info->size[f] = (u32)info->field[f]->size;
+				info->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 				continue;
+			}
 			if (field_needed(kvm->opts.report, kind))
 				return kp_error(KP_ERR_MISSING_FIELD,
 						"'%s': tracepoint %s has no usable field '%s' in its "
@@ -442,24 +457,49 @@ static int read_field(const struct evsel_info *info, int f, const struct perf_sa
 		      u64 *val)
 {
 	const struct tep_format_field *field = info->field[f];
-	unsigned long long v = 0;
+	const u8 *p;
 
 	if (!field) {
 		*val = 0;
 		return 0;
 	}
-	if (!sample->raw_data || (u64)field->offset + field->size > sample->raw_size)
+	if (!sample->raw_data || (u64)info->off[f] + info->size[f] > sample->raw_size)
 		return kp_error(KP_ERR_MISSING_FIELD,
 				"%s sample at time %llu: raw data of %u bytes is too short for "
 				"field '%s' (offset %d, size %d)",
 				info->name, (unsigned long long)sample->time, sample->raw_size,
 				field->name, field->offset, field->size);
-	/* libtraceevent reads it in the file's byte order, of the format's size */
-	if (tep_read_number_field((struct tep_format_field *)field, sample->raw_data, &v))
+	/* as libtraceevent reads it: in the file's byte order, of the format's size */
+	p = (const u8 *)sample->raw_data + info->off[f];
+	switch (info->size[f]) {
+	case 1:
+		*val = *p;
+		return 0;
+	case 2: {
+		u16 v;
+
+		memcpy(&v, p, 2);
+		*val = info->swap ? __builtin_bswap16(v) : v;
+		return 0;
+	}
+	case 4: {
+		u32 v;
+
+		memcpy(&v, p, 4);
+		*val = info->swap ? __builtin_bswap32(v) : v;
+		return 0;
+	}
+	case 8: {
+		u64 v;
+
+		memcpy(&v, p, 8);
+		*val = info->swap ? __builtin_bswap64(v) : v;
+		return 0;
+	}
+	default:
 		return kp_error(KP_ERR_MISSING_FIELD, "%s: field '%s' has an unreadable size %d",
 				info->name, field->name, field->size);
-	*val = v;
-	return 0;
+	}
 }
 
 int kvm_stat__decode(const struct kvm_stat *kvm, const struct evsel *evsel,

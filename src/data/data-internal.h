@@ -48,6 +48,8 @@ void oe_merge(struct oe_entry *a, size_t mid, size_t n, struct oe_entry *tmp);
 u64 perf_data__released(const struct perf_data *data);
 /* give pages back in steps of @step bytes (rounded up to pages); for tests */
 void perf_data__set_release_step(struct perf_data *data, u64 step);
+/* deliver on a second thread: 1 always, 0 never, -1 for big files (default); for tests */
+void perf_data__set_threaded(struct perf_data *data, int mode);
 
 /* swap.c */
 void kp_attr__swap(struct kp_attr *attr, u32 size);

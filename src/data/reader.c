@@ -18,6 +18,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,6 +38,8 @@
 #define PIPE_CHUNK_SIZE (1u << 20)
 /* file mode: give mapped pages back in steps of this many bytes */
 #define RELEASE_STEP (4u << 20)
+/* file mode, ordered: from this file size on, records are delivered on a second thread */
+#define WORKER_MIN_SIZE (4u << 20)
 
 struct kp_chunk {
 	u32 refs; /* queued records pointing into this chunk */
@@ -74,6 +78,31 @@ struct kp_reader {
 	struct kp_chunk *dec;
 	size_t dec_pos, dec_len;
 	u64 data_end; /* file mode: end of the data section */
+	/*
+	 * Delivery on a second thread: at a round the records due are copied
+	 * to @batch and handed over; the reader goes on reading the next round
+	 * meanwhile.  One batch is in flight at most; chunk references of its
+	 * entries are dropped by the reader once the worker is done with it.
+	 */
+	struct oe_worker *worker;
+	int threaded; /* -1: by file size, 0: never, 1: always */
+	struct oe_batch {
+		struct oe_entry *e;
+		size_t nr, alloc;
+		u64 min_off; /* lowest offset of a record in the mapping, ~0: none */
+	} batch;
+	bool inflight; /* @batch was handed over and not reclaimed yet */
+};
+
+struct oe_worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct perf_data *data;
+	struct oe_batch *todo; /* handed over, not delivered yet */
+	bool stop;
+	int err; /* the first delivery error; nothing is delivered after it */
+	char msg[1024]; /* its kp_error() detail, which is per thread */
 };
 
 static struct kp_chunk *chunk_new(size_t cap)
@@ -316,6 +345,130 @@ static void oe_prepare(struct kp_reader *rd)
 
 static int deliver(struct perf_data *data, union perf_event *ev, struct evsel *evsel, u64 off);
 
+/* ---------------------------------------------------------------- worker */
+
+static void *oe_worker_main(void *arg)
+{
+	struct oe_worker *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct oe_batch *b;
+		bool failed;
+		int err = 0;
+
+		while (!w->todo && !w->stop)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (!w->todo)
+			break;
+		b = w->todo;
+		failed = w->err != 0;
+		pthread_mutex_unlock(&w->lock);
+		for (size_t i = 0; i < b->nr && !failed && !err; i++) {
+			if (i + 4 < b->nr)
+				__builtin_prefetch(b->e[i + 4].ev);
+			err = deliver(w->data, b->e[i].ev, b->e[i].evsel, b->e[i].off);
+		}
+		pthread_mutex_lock(&w->lock);
+		if (err && !w->err) {
+			w->err = err;
+			snprintf(w->msg, sizeof(w->msg), "%s", kp_errmsg(err));
+		}
+		w->todo = NULL;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static void oe_worker_start(struct perf_data *data)
+{
+	struct oe_worker *w = xzalloc(sizeof(*w));
+
+	w->data = data;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, oe_worker_main, w)) {
+		/* no thread: deliver on this one */
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
+		free(w);
+		return;
+	}
+	data->rd->worker = w;
+}
+
+/*
+ * Wait until the worker has delivered the batch in flight and drop its chunk
+ * references.  Returns the worker's error, if it had one, with its message.
+ * Everything that calls the tool on this thread waits here first: callbacks
+ * never run on two threads at once, and always in the order of the file.
+ */
+static int oe_wait(struct kp_reader *rd)
+{
+	struct oe_worker *w = rd->worker;
+	int err;
+
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	while (w->todo)
+		pthread_cond_wait(&w->cond, &w->lock);
+	err = w->err;
+	pthread_mutex_unlock(&w->lock);
+	if (rd->inflight) {
+		for (size_t i = 0; i < rd->batch.nr; i++)
+			chunk_put(rd->batch.e[i].chunk);
+		rd->batch.nr = 0;
+		rd->inflight = false;
+	}
+	return err ? kp_error(err, "%s", w->msg) : 0;
+}
+
+static void oe_worker_stop(struct kp_reader *rd)
+{
+	struct oe_worker *w = rd->worker;
+
+	if (!w)
+		return;
+	oe_wait(rd);
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+	rd->worker = NULL;
+}
+
+/* hand q[q_head .. q_head + n) to the worker */
+static int oe_submit(struct kp_reader *rd, size_t n)
+{
+	struct oe_worker *w = rd->worker;
+	struct oe_batch *b = &rd->batch;
+	int err = oe_wait(rd);
+
+	if (err)
+		return err;
+	ALLOC_GROW(b->e, n, b->alloc);
+	memcpy(b->e, rd->q + rd->q_head, n * sizeof(*b->e));
+	b->nr = n;
+	b->min_off = ~0ULL;
+	for (size_t i = 0; i < n; i++)
+		if (!b->e[i].chunk && b->e[i].off < b->min_off)
+			b->min_off = b->e[i].off;
+	rd->inflight = true;
+	pthread_mutex_lock(&w->lock);
+	w->todo = b;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- flush */
+
 static int oe_flush(struct perf_data *data, u64 limit)
 {
 	struct kp_reader *rd = data->rd;
@@ -323,6 +476,20 @@ static int oe_flush(struct perf_data *data, u64 limit)
 	int err = 0;
 
 	oe_prepare(rd);
+	if (rd->worker) {
+		size_t n = oe_upper_from_end(rd->q + rd->q_head, rd->q_nr - rd->q_head, limit);
+
+		if (!n)
+			return 0;
+		err = oe_submit(rd, n);
+		if (err)
+			return err;
+		rd->last_flush = rd->q[rd->q_head + n - 1].ts;
+		rd->q_head += n;
+		if (rd->q_head == rd->q_nr)
+			rd->q_head = rd->q_nr = rd->q_sorted = 0;
+		return 0;
+	}
 	for (i = rd->q_head; i < rd->q_nr; i++) {
 		struct oe_entry *e = &rd->q[i];
 
@@ -402,16 +569,24 @@ static void release_behind(struct perf_data *data, u64 pos)
 		if (!e->chunk && e->off < low)
 			low = e->off;
 	}
+	if (rd->inflight && rd->batch.min_off < low)
+		low = rd->batch.min_off;
 	low &= ~(rd->page_size - 1);
 	if (low < rd->released + rd->release_step)
 		return;
 	madvise((void *)(data->base + rd->released), low - rd->released, MADV_DONTNEED);
-	rd->released = low;
+	/* atomic: the worker's callbacks may ask (perf_data__released(), for tests) */
+	__atomic_store_n(&rd->released, low, __ATOMIC_RELAXED);
 }
 
 u64 perf_data__released(const struct perf_data *data)
 {
-	return data->rd ? data->rd->released : 0;
+	return data->rd ? __atomic_load_n(&data->rd->released, __ATOMIC_RELAXED) : 0;
+}
+
+void perf_data__set_threaded(struct perf_data *data, int mode)
+{
+	data->rd->threaded = mode;
 }
 
 void perf_data__set_release_step(struct perf_data *data, u64 step)
@@ -572,6 +747,14 @@ static int process_user(struct perf_data *data, union perf_event *ev, u64 off, u
 	u32 body = ev->header.size - 8u;
 	int err;
 
+	/* these may call the tool or change what the worker reads: let it finish first */
+	if (data->rd && ev->header.type != PERF_RECORD_FINISHED_ROUND &&
+	    ev->header.type != PERF_RECORD_COMPRESSED &&
+	    ev->header.type != PERF_RECORD_COMPRESSED2) {
+		err = oe_wait(data->rd);
+		if (err)
+			return err;
+	}
 	switch (ev->header.type) {
 	case PERF_RECORD_HEADER_ATTR:
 		if (!data->is_pipe)
@@ -602,7 +785,10 @@ static int process_user(struct perf_data *data, union perf_event *ev, u64 off, u
 			data->rd->next_flush = data->rd->max_ts;
 			release_behind(data, off);
 		}
-		return tool && tool->finished_round ? tool->finished_round(tool) : 0;
+		if (!tool || !tool->finished_round)
+			return 0;
+		err = oe_wait(data->rd);
+		return err ? err : tool->finished_round(tool);
 	case PERF_RECORD_FINISHED_INIT:
 		return tool && tool->finished_init ? tool->finished_init(tool) : 0;
 	case PERF_RECORD_ID_INDEX: {
@@ -697,7 +883,8 @@ static int process_event(struct perf_data *data, union perf_event *ev, struct kp
 			return 0;
 		}
 	}
-	return deliver(data, ev, evsel, off);
+	err = oe_wait(rd);
+	return err ? err : deliver(data, ev, evsel, off);
 }
 
 /* a private, aligned copy of @size bytes (for swapping or realignment) */
@@ -1456,6 +1643,7 @@ int perf_data__open(struct perf_data **out, const char *path)
 	data->rd = xzalloc(sizeof(*data->rd));
 	data->rd->page_size = (u64)sysconf(_SC_PAGESIZE);
 	data->rd->release_step = RELEASE_STEP;
+	data->rd->threaded = -1;
 	if (!strcmp(path, "-")) {
 		data->fd = STDIN_FILENO;
 	} else {
@@ -1556,10 +1744,12 @@ void perf_data__delete(struct perf_data *data)
 		return;
 	rd = data->rd;
 	if (rd) {
+		oe_worker_stop(rd);
 		for (size_t i = rd->q_head; i < rd->q_nr; i++)
 			chunk_put(rd->q[i].chunk);
 		free(rd->q);
 		free(rd->tmp);
+		free(rd->batch.e);
 		chunk_close(rd->copy);
 		chunk_close(rd->pipe);
 		chunk_close(rd->dec);
@@ -1596,6 +1786,9 @@ int perf_data__process(struct perf_data *data, struct perf_tool *tool)
 			;
 		err = ret;
 	} else {
+		if (tool->ordered_events &&
+		    (rd->threaded > 0 || (rd->threaded < 0 && data->size >= WORKER_MIN_SIZE)))
+			oe_worker_start(data);
 		err = process_file(data);
 	}
 	if (!err && rd->dec && rd->dec_len != rd->dec_pos)
@@ -1604,5 +1797,13 @@ int perf_data__process(struct perf_data *data, struct perf_tool *tool)
 			       data->path, rd->dec_len - rd->dec_pos);
 	if (!err && tool->ordered_events)
 		err = oe_flush(data, ~0ULL);
+	if (rd->worker) {
+		/* what the worker was given precedes, in the file, where this thread stopped */
+		int werr = oe_wait(rd);
+
+		if (werr)
+			err = werr;
+		oe_worker_stop(rd);
+	}
 	return err;
 }

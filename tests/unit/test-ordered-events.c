@@ -158,6 +158,7 @@ struct seen {
 	size_t n, alloc;
 	size_t in_map; /* records delivered from the mapping */
 	bool release_ok;
+	size_t fail_at; /* the sample callback fails on this one (1-based; 0: never) */
 };
 
 static int on_sample(struct perf_tool *tool, union perf_event *ev, struct perf_sample *s,
@@ -174,6 +175,8 @@ static int on_sample(struct perf_tool *tool, union perf_event *ev, struct perf_s
 	}
 	ALLOC_GROW(w->ip, w->n + 1, w->alloc);
 	w->ip[w->n++] = s->ip;
+	if (w->n == w->fail_at)
+		return kp_error(KP_ERR_BAD_SAMPLE, "callback fails at sample %zu", w->n);
 	return 0;
 }
 
@@ -266,7 +269,8 @@ static void model_round(struct model *m)
 	m->next_flush = m->max_ts;
 }
 
-static int read_file(const char *path, struct seen *w, bool ordered, u64 step)
+static int read_file_fail(const char *path, struct seen *w, bool ordered, u64 step,
+			  int threaded, size_t fail_at)
 {
 	int err;
 
@@ -274,17 +278,24 @@ static int read_file(const char *path, struct seen *w, bool ordered, u64 step)
 	w->tool.sample = on_sample;
 	w->tool.ordered_events = ordered;
 	w->release_ok = true;
+	w->fail_at = fail_at;
 	err = perf_data__open(&w->data, path);
 	if (err) {
 		print_error("%s\n", kp_errmsg(err));
 		return err;
 	}
+	perf_data__set_threaded(w->data, threaded);
 	if (step)
 		perf_data__set_release_step(w->data, step);
 	err = perf_data__process(w->data, &w->tool);
-	if (err)
+	if (err && !fail_at)
 		print_error("%s\n", kp_errmsg(err));
 	return err;
+}
+
+static int read_file(const char *path, struct seen *w, bool ordered, u64 step, int threaded)
+{
+	return read_file_fail(path, w, ordered, step, threaded, 0);
 }
 
 static void test_random_rounds_match_model(void **state)
@@ -329,14 +340,17 @@ static void test_random_rounds_match_model(void **state)
 		fx_file_build(&ff, &sb);
 		path = fx_tmpfile(sb.buf, sb.len);
 		/* a small release step exercises the page release on every round */
-		assert_int_equal(read_file(path, &w, true, iter % 3 ? 4096 : 0), 0);
-		assert_int_equal(w.n, n);
-		assert_int_equal(m.out_n, n);
-		for (size_t i = 0; i < n; i++)
-			assert_int_equal(w.ip[i], m.out[i]);
-		assert_true(w.release_ok);
-		perf_data__delete(w.data);
-		free(w.ip);
+		for (int threaded = 0; threaded < 2; threaded++) {
+			assert_int_equal(read_file(path, &w, true, iter % 3 ? 4096 : 0, threaded),
+					 0);
+			assert_int_equal(w.n, n);
+			assert_int_equal(m.out_n, n);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(w.ip[i], m.out[i]);
+			assert_true(w.release_ok);
+			perf_data__delete(w.data);
+			free(w.ip);
+		}
 		unlink(path);
 		free(path);
 		strbuf_release(&sb);
@@ -369,13 +383,13 @@ static char *release_file(bool swap, size_t n, size_t *size)
 	return path;
 }
 
-static void check_release(bool swap, bool ordered)
+static void check_release(bool swap, bool ordered, int threaded)
 {
 	size_t n = 20000, size;
 	char *path = release_file(swap, n, &size);
 	struct seen w;
 
-	assert_int_equal(read_file(path, &w, ordered, 4096), 0);
+	assert_int_equal(read_file(path, &w, ordered, 4096, threaded), 0);
 	assert_int_equal(w.n, n);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(w.ip[i], i + 1);
@@ -392,17 +406,66 @@ static void check_release(bool swap, bool ordered)
 
 static void test_release_ordered(void **state)
 {
-	check_release(false, true);
+	check_release(false, true, 0);
+	check_release(false, true, 1);
 }
 
 static void test_release_unordered(void **state)
 {
-	check_release(false, false);
+	check_release(false, false, 0);
 }
 
 static void test_release_swapped(void **state)
 {
-	check_release(true, true);
+	check_release(true, true, 0);
+	check_release(true, true, 1);
+}
+
+/*
+ * A failing callback stops delivery where it fails, with its message, on
+ * either thread; and it wins over a corrupt record further on in the file,
+ * which the reading thread may already have reached.
+ */
+static void test_callback_error_threaded(void **state)
+{
+	size_t n = 5000, size, fail_at = 1234;
+	char *path = release_file(false, n, &size);
+	struct seen w;
+	FILE *f;
+
+	for (int threaded = 0; threaded < 2; threaded++) {
+		assert_int_equal(read_file_fail(path, &w, true, 0, threaded, fail_at),
+				 KP_ERR_BAD_SAMPLE);
+		assert_int_equal(w.n, fail_at);
+		assert_string_equal(kp_errmsg(KP_ERR_BAD_SAMPLE), "callback fails at sample 1234");
+		perf_data__delete(w.data);
+		free(w.ip);
+	}
+	/*
+	 * Sample 4900 gets size 0: the data starts at 256 (header 104, one id,
+	 * one 128-byte attr with its ids section), samples are 56 bytes, a round
+	 * of 8 bytes follows every 50th.
+	 */
+	f = fopen(path, "r+");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 256 + 56 * 4900 + 8 * (4900 / 50) + 6, SEEK_SET), 0);
+	assert_int_equal(fwrite("\0\0", 1, 2, f), 2);
+	fclose(f);
+	for (int threaded = 0; threaded < 2; threaded++) {
+		assert_int_equal(read_file_fail(path, &w, true, 0, threaded, 0), KP_ERR_BAD_RECORD);
+		assert_non_null(strstr(kp_errmsg(KP_ERR_BAD_RECORD), "record of size 0"));
+		/* what the rounds before the corrupt record flushed, no more */
+		assert_int_equal(w.n, 4850);
+		perf_data__delete(w.data);
+		free(w.ip);
+		assert_int_equal(read_file_fail(path, &w, true, 0, threaded, fail_at),
+				 KP_ERR_BAD_SAMPLE);
+		assert_int_equal(w.n, fail_at);
+		perf_data__delete(w.data);
+		free(w.ip);
+	}
+	unlink(path);
+	free(path);
 }
 
 static void test_release_default_step_small_file(void **state)
@@ -412,7 +475,7 @@ static void test_release_default_step_small_file(void **state)
 	struct seen w;
 
 	/* below one release step nothing is given back */
-	assert_int_equal(read_file(path, &w, true, 0), 0);
+	assert_int_equal(read_file(path, &w, true, 0, -1), 0);
 	assert_int_equal(perf_data__released(w.data), 0);
 	assert_int_equal(w.n, 100);
 	perf_data__delete(w.data);
@@ -430,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_release_ordered),
 		cmocka_unit_test(test_release_unordered),
 		cmocka_unit_test(test_release_swapped),
+		cmocka_unit_test(test_callback_error_threaded),
 		cmocka_unit_test(test_release_default_step_small_file),
 	};
 

@@ -33,7 +33,7 @@ static const struct kp_cmd commands[] = {
 static const char *const main_usage[] = {
 	"kvmprof [--host] [--guest] [--no-guest] [--guestmount=DIR]",
 	"        [--guestkallsyms=FILE --guestmodules=FILE | --guestvmlinux=FILE]",
-	"        [-i FILE] [-o FILE] [-v] COMMAND [OPTIONS]",
+	"        [--no-debuginfod] [-i FILE] [-o FILE] [-v] COMMAND [OPTIONS]",
 	NULL,
 };
 
@@ -96,6 +96,7 @@ enum {
 	OPT_GUESTKALLSYMS,
 	OPT_GUESTMODULES,
 	OPT_GUESTVMLINUX,
+	OPT_NO_DEBUGINFOD,
 	OPT_VERSION,
 };
 
@@ -108,6 +109,7 @@ static const struct option global_opts[] = {
 	{ "guestkallsyms", required_argument, NULL, OPT_GUESTKALLSYMS },
 	{ "guestmodules", required_argument, NULL, OPT_GUESTMODULES },
 	{ "guestvmlinux", required_argument, NULL, OPT_GUESTVMLINUX },
+	{ "no-debuginfod", no_argument, NULL, OPT_NO_DEBUGINFOD },
 	{ "input", required_argument, NULL, 'i' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -152,6 +154,9 @@ static int parse_global(int argc, char **argv, struct kp_ctx *ctx)
 			break;
 		case OPT_GUESTVMLINUX:
 			ctx->guestvmlinux = optarg;
+			break;
+		case OPT_NO_DEBUGINFOD:
+			ctx->no_debuginfod = true;
 			break;
 		case 'i':
 		case 'o':

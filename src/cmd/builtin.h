@@ -27,6 +27,7 @@ struct kp_ctx {
 	const char *guestkallsyms;
 	const char *guestmodules;
 	const char *guestvmlinux;
+	bool no_debuginfod; /* never fetch guest kernels from DEBUGINFOD_URLS servers */
 	const char *file_name; /* -i/-o: perf kvm keeps one variable for both */
 	bool file_name_set;
 	int verbose;

@@ -265,27 +265,6 @@ static int report__build_id(struct perf_tool *tool, union perf_event *event)
 	return machines__process_event(&rep->machines, event, NULL);
 }
 
-/*
- * perf's session registers the host idle thread (pid 0) as "swapper" before it
- * reads any record; a COMM record through the machine layer does the same.
- */
-static int report__register_idle_thread(struct report *rep)
-{
-	union {
-		struct perf_record_comm comm;
-		u8 buf[sizeof(struct perf_record_comm) + 16];
-	} ev;
-	struct perf_sample sample = { .time = 0, .cpu = (u32)-1, .period = 1 };
-
-	memset(&ev, 0, sizeof(ev));
-	ev.comm.header.type = PERF_RECORD_COMM;
-	ev.comm.header.misc = PERF_RECORD_MISC_USER;
-	ev.comm.header.size = sizeof(ev);
-	ev.comm.pid = 0;
-	ev.comm.tid = 0;
-	memcpy(ev.buf + sizeof(struct perf_record_comm), "swapper", 8);
-	return machines__process_event(&rep->machines, (union perf_event *)&ev, &sample);
-}
 
 static const char *const report_tips[] = {
 	"Tip: kvmprof report -n shows the number of samples of each row",
@@ -589,6 +568,7 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		.guestkallsyms = ctx->guestkallsyms,
 		.guestmodules = ctx->guestmodules,
 		.guestvmlinux = ctx->guestvmlinux,
+		.no_debuginfod = ctx->no_debuginfod,
 		.kallsyms = kallsyms,
 		.symfs = "",
 	};
@@ -614,11 +594,6 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		callchain_cache__exit(&rep.cache);
 		perf_data__delete(rep.data);
 		return kp_fail(err);
-	}
-	err = report__register_idle_thread(&rep);
-	if (err) {
-		status = kp_fail(err);
-		goto out;
 	}
 	if (rep.data->header.nr_build_ids)
 		machines__set_build_ids(&rep.machines, rep.data->header.build_ids,

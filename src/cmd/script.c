@@ -74,26 +74,6 @@ static int process_sample(struct perf_tool *tool, union perf_event *event,
 	return script__print_sample(&sc->script, evsel, sample, &al, sc->out);
 }
 
-/*
- * perf's session names the host idle thread (pid 0) "swapper" before reading
- * any record; a COMM record through the machine layer does the same.
- */
-static int register_idle_thread(struct machines *machines)
-{
-	union {
-		struct perf_record_comm comm;
-		u8 buf[sizeof(struct perf_record_comm) + 16];
-	} ev;
-	struct perf_sample sample = { .time = 0, .cpu = (u32)-1, .period = 1 };
-
-	memset(&ev, 0, sizeof(ev));
-	ev.comm.header.type = PERF_RECORD_COMM;
-	ev.comm.header.misc = PERF_RECORD_MISC_USER;
-	ev.comm.header.size = sizeof(ev);
-	memcpy(ev.buf + sizeof(struct perf_record_comm), "swapper", 8);
-	return machines__process_event(machines, (union perf_event *)&ev, &sample);
-}
-
 static void script_cmd__tool_init(struct script_cmd *sc)
 {
 	sc->tool.sample = process_sample;
@@ -117,6 +97,7 @@ static void symbol_conf__from_ctx(struct symbol_conf *conf, const struct kp_ctx 
 	conf->guestkallsyms = ctx->guestkallsyms;
 	conf->guestmodules = ctx->guestmodules;
 	conf->guestvmlinux = ctx->guestvmlinux;
+	conf->no_debuginfod = ctx->no_debuginfod;
 	conf->kallsyms = kallsyms;
 	conf->symfs = "";
 }
@@ -146,9 +127,8 @@ int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *k
 	callchain_cache__init(&sc.cache);
 	folded__set_cache(sc.folded, &sc.cache);
 	script_cmd__tool_init(&sc);
-	err = register_idle_thread(&sc.machines);
-	if (!err)
-		err = perf_data__process(data, &sc.tool);
+	/* the host idle thread is "swapper" from machines__init() */
+	err = perf_data__process(data, &sc.tool);
 	folded__set_cache(sc.folded, NULL);
 	callchain_cache__exit(&sc.cache);
 	machines__exit(&sc.machines);
@@ -284,9 +264,7 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 	}
 
 	script_cmd__tool_init(&sc);
-	err = register_idle_thread(&sc.machines);
-	if (!err)
-		err = perf_data__process(data, &sc.tool);
+	err = perf_data__process(data, &sc.tool);
 	if (err == -EPIPE) {
 		status = KP_EXIT_OK; /* reader went away (| head) */
 		goto out;

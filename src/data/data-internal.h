@@ -12,16 +12,7 @@
 
 #include "data/reader.h"
 
-/* evsel.c */
-struct evsel *evsel__new(const struct kp_attr *attr, int idx);
-void evsel__delete(struct evsel *evsel);
-void evlist__init(struct evlist *evlist);
-void evlist__exit(struct evlist *evlist);
-/* takes ownership of @evsel and adds its ids to the hash */
-void evlist__add(struct evlist *evlist, struct evsel *evsel);
-/* recompute id_pos/is_pos/sample_id_all; error if events disagree */
-int evlist__check(struct evlist *evlist, const char *path);
-void evlist__add_id(struct evlist *evlist, struct evsel *evsel, u64 id);
+/* evsel.c (the evsel/evlist constructors are public: data/evsel.h) */
 u16 kp_id_hdr_size(u64 sample_type);
 
 /* header.c: decode feature @feat from @buf/@size (file endianness @swap) */

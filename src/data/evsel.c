@@ -202,6 +202,12 @@ int evlist__check(struct evlist *evlist, const char *path)
 	evlist->id_pos = calc_id_pos(first->attr.sample_type);
 	evlist->is_pos = calc_is_pos(first->attr.sample_type);
 	evlist->sample_id_all = kp_attr_flag(&first->attr, KP_ATTR_SAMPLE_ID_ALL);
+	for (int i = 0; i < evlist->nr; i++) {
+		struct evsel *e = evlist->entries[i];
+
+		e->id_hdr_size = kp_attr_flag(&e->attr, KP_ATTR_SAMPLE_ID_ALL) ?
+					 kp_id_hdr_size(e->attr.sample_type) : 0;
+	}
 	if (evlist->nr == 1)
 		goto read_format;
 	for (int i = 0; i < evlist->nr; i++) {

@@ -37,6 +37,58 @@ struct evlist {
 	size_t id_hash_size;
 };
 
+/*
+ * Building an evlist (the reader does this for a file; live commands - record,
+ * top, stat live - do it for the events they open):
+ *
+ *	struct evlist evlist;
+ *	struct evsel *evsel;
+ *
+ *	evlist__init(&evlist);
+ *	evsel = evsel__new(&attr, 0);
+ *	evsel->name = xstrdup("cycles");		// optional; freed with the evsel
+ *	evlist__add(&evlist, evsel);			// the evlist owns it now
+ *	err = evlist__check(&evlist, "live");		// after the attrs are final
+ *	...
+ *	evlist__add_id(&evlist, evsel, id);		// each PERF_EVENT_IOC_ID of its fds
+ *	...
+ *	evlist__exit(&evlist);				// frees the evsels
+ */
+
+/**
+ * evsel__new - a heap event for @attr at position @idx, without name or ids;
+ * id_hdr_size follows from the attr (0 without sample_id_all).  Free it with
+ * evsel__delete(), or hand it to an evlist with evlist__add().
+ */
+struct evsel *evsel__new(const struct kp_attr *attr, int idx);
+
+/** evsel__delete - free @evsel, its name and ids; NULL is fine. */
+void evsel__delete(struct evsel *evsel);
+
+/** evlist__init - an empty evlist (no events, no sample id positions). */
+void evlist__init(struct evlist *evlist);
+
+/** evlist__exit - free every evsel of @evlist and the id hash; leaves it empty. */
+void evlist__exit(struct evlist *evlist);
+
+/**
+ * evlist__add - append @evsel (its idx becomes its position) and hash its ids.
+ * The evlist takes ownership of @evsel.
+ */
+void evlist__add(struct evlist *evlist, struct evsel *evsel);
+
+/**
+ * evlist__check - (re)compute where the sample id is (id_pos, is_pos),
+ * sample_id_all, and every event's id_hdr_size from the attrs.  Call it once
+ * the attrs are final.  Returns 0, or KP_ERR_UNSUPPORTED with a detail naming
+ * @path when the events disagree on the id position, on sample_id_all, or use
+ * PERF_SAMPLE_READ without PERF_FORMAT_ID.
+ */
+int evlist__check(struct evlist *evlist, const char *path);
+
+/** evlist__add_id - give @evsel (already in @evlist) sample id @id; duplicates are ignored. */
+void evlist__add_id(struct evlist *evlist, struct evsel *evsel, u64 id);
+
 /**
  * evlist__find_by_id - the event a record with sample id @id belongs to.
  * With a single event the id is ignored.  NULL if no event matches.

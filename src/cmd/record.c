@@ -2,21 +2,23 @@
 /*
  * record.c - kvmprof record: sample host and/or guests into a perf.data file.
  *
- * Flow: parse options -> build attrs -> (fork the workload, held) -> open one
- * fd per (event, cpu) or (event, thread) through collect/evopen.h -> map one
- * ring per cpu/thread -> open the writer -> synthesize kernel/module/guest
- * kernel/thread/guest-image maps -> enable -> one poll() loop over the rings
- * and a signalfd (SIGINT, SIGTERM, SIGCHLD) -> disable, drain, finish.
+ * Flow: parse options -> resolve the targets and build the attrs
+ * (collect/target.h, shared with top) -> (fork the workload, held) -> open
+ * one fd per (event, cpu, thread) and one ring per CPU -> open the writer ->
+ * synthesize kernel/module/guest kernel/thread/guest-image maps (also every
+ * guest under --guestmount) -> enable -> one poll() loop over the rings and a
+ * signalfd (SIGINT, SIGTERM, SIGCHLD) -> disable, drain, finish with the
+ * build-ids of the hit DSOs, guest ones included.
+ *
+ * A command after -p/-t (or -a/-C) only says how long to record, as in
+ * `perf kvm record -p PID -- sleep 10`; alone it is the target.
  *
  * Host/guest exclusion follows perf kvm's fixed (2025) rule: guest only ->
  * exclude_host=1; host only -> exclude_guest=1; both -> neither bit.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,12 +38,15 @@
 #include "collect/hits.h"
 #include "collect/ring.h"
 #include "collect/synth.h"
+#include "collect/target.h"
+#include "data/evsel.h"
 #include "data/header.h"
 #include "data/tracing-data.h"
 #include "data/writer.h"
 
 static const char *const record_usage[] = {
-	"kvmprof [--host] [--guest] record [-a | -p PID,... | -t TID | -C CPUS] [OPTIONS] [-- COMMAND...]",
+	"kvmprof [--host] [--guest] [--guestmount=DIR] record [-a | -p PID,... | -t TID | -C CPUS]\n"
+	"        [OPTIONS] [-- COMMAND...]",
 	NULL,
 };
 
@@ -64,52 +69,37 @@ static void record_help(FILE *fp)
 	      "        --proc-map-timeout MS per-process /proc/PID/maps timeout (default 500)\n"
 	      "    -z, --compression-level[=N]  zstd-compress the data (default level 1)\n"
 	      "    -B, --no-buildid          do not collect build-ids\n"
+	      "    -N, --no-buildid-cache    do not copy --guestmount guest files into the build-id\n"
+	      "                              cache ($PERF_BUILDID_DIR or ~/.debug)\n"
 	      "        --guest-user-elf FILE name guest user samples with FILE's symbols (an ELF\n"
 	      "                              image loaded at its link addresses in the guest)\n"
 	      "    -q, --quiet               no summary lines\n"
 	      "\nGlobal options before 'record': --host, --guest, --no-guest, --guestkallsyms,\n"
-	      "--guestmodules, --guestvmlinux, -o FILE.  Guest only (the default) sets\n"
-	      "exclude_host, --host --no-guest sets exclude_guest, --host --guest neither.\n",
+	      "--guestmodules, --guestvmlinux, --guestmount, -o FILE.  Guest only (the default)\n"
+	      "sets exclude_host, --host --no-guest sets exclude_guest, --host --guest neither.\n"
+	      "With -a/-C/-p/-t a COMMAND only says how long to record.\n"
+	      "\nWith --guestmount=DIR, every DIR/PID/proc/kallsyms (and proc/modules) is the kernel\n"
+	      "of the guest run by VMM process PID and DIR/PID/guest-user.maps (as\n"
+	      "kvmprof-demo-guest writes it) names its user code; their build-ids are taken from\n"
+	      "DIR/PID/sys/kernel/notes, DIR/PID/sys/module and the files under DIR/PID.\n",
 	      fp);
 }
-
-struct rec_event {
-	struct kp_attr attr;
-	char *name;
-	u64 *ids;
-	u32 nr_ids;
-};
-
-struct rec_fd {
-	int fd;
-	int ev; /* index into events */
-	int ring; /* ring index, -1 if redirected */
-};
 
 struct record {
 	struct kp_ctx *ctx;
 	const char *output;
 	/* options */
-	bool all_cpus, callchain, no_buildid, quiet;
-	const char *cpu_list, *pid_list, *tid_str, *guest_user_elf;
+	bool all_cpus, callchain, no_buildid, no_buildid_cache, quiet;
+	const char *guest_user_elf;
 	char **workload;
+	bool workload_target; /* the command is what is profiled (no -a/-C/-p/-t) */
 	u64 freq, count;
 	bool freq_set, count_set;
 	unsigned int mmap_pages, proc_map_timeout;
 	int comp_level; /* 0 = off */
 	/* events and targets */
-	struct rec_event *evs;
-	int nr_evs, alloc_evs;
-	int *cpus;
-	int nr_cpus, alloc_cpus;
-	pid_t *tids;
-	int nr_tids, alloc_tids;
-	pid_t *procs; /* target processes, for synthesis */
-	int nr_procs, alloc_procs;
-	struct rec_fd *fds;
-	int nr_fds, alloc_fds;
-	struct kp_ring *rings;
-	int nr_rings;
+	struct evlist evlist;
+	struct kp_target target;
 	/* workload */
 	pid_t child;
 	int go_fd, err_fd;
@@ -126,19 +116,6 @@ struct record {
 };
 
 /* ---- option helpers ---- */
-
-static int parse_u64(const char *s, u64 *out)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -1;
-	return 0;
-}
 
 /* "N" pages (power of two) or a size "512K", "1M": returns pages or 0 */
 static unsigned int parse_pages(const char *s)
@@ -182,151 +159,27 @@ static unsigned int parse_pages(const char *s)
 	return bytes > (1u << 20) ? 0 : p2;
 }
 
-static int parse_cpu_list(struct record *rec, const char *s)
-{
-	long nconf = sysconf(_SC_NPROCESSORS_CONF);
-	const char *p = s;
-
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10), b;
-
-		if (end == p || a < 0)
-			return -1;
-		b = a;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || b < a)
-				return -1;
-			p = end;
-		}
-		if (b >= nconf)
-			return -2;
-		for (long c = a; c <= b; c++) {
-			ALLOC_GROW(rec->cpus, rec->nr_cpus + 1, rec->alloc_cpus);
-			rec->cpus[rec->nr_cpus++] = (int)c;
-		}
-		if (*p == ',')
-			p++;
-		else if (*p)
-			return -1;
-	}
-	return rec->nr_cpus ? 0 : -1;
-}
-
-static void online_cpus(struct record *rec)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (strbuf_read_file(&sb, "/sys/devices/system/cpu/online", 4096) > 0) {
-		strbuf_rtrim(&sb);
-		if (!parse_cpu_list(rec, sb.buf)) {
-			strbuf_release(&sb);
-			return;
-		}
-	}
-	strbuf_release(&sb);
-	rec->nr_cpus = 0;
-	for (long c = 0; c < sysconf(_SC_NPROCESSORS_ONLN); c++) {
-		ALLOC_GROW(rec->cpus, rec->nr_cpus + 1, rec->alloc_cpus);
-		rec->cpus[rec->nr_cpus++] = (int)c;
-	}
-}
-
-static void add_tid(struct record *rec, pid_t tid)
-{
-	ALLOC_GROW(rec->tids, rec->nr_tids + 1, rec->alloc_tids);
-	rec->tids[rec->nr_tids++] = tid;
-}
-
-static void add_proc(struct record *rec, pid_t pid)
-{
-	ALLOC_GROW(rec->procs, rec->nr_procs + 1, rec->alloc_procs);
-	rec->procs[rec->nr_procs++] = pid;
-}
-
-/* every thread of @pid; returns -ESRCH if there is no such process */
-static int add_process_threads(struct record *rec, pid_t pid)
-{
-	char path[64];
-	struct dirent *de;
-	DIR *dir;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	dir = opendir(path);
-	if (!dir)
-		return -ESRCH;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		add_tid(rec, (pid_t)atoi(de->d_name));
-		n++;
-	}
-	closedir(dir);
-	add_proc(rec, pid);
-	return n ? 0 : -ESRCH;
-}
-
 static void add_event(struct record *rec, const struct kp_attr *attr, const char *name)
 {
-	ALLOC_GROW(rec->evs, rec->nr_evs + 1, rec->alloc_evs);
-	memset(&rec->evs[rec->nr_evs], 0, sizeof(rec->evs[0]));
-	rec->evs[rec->nr_evs].attr = *attr;
-	rec->evs[rec->nr_evs].name = xstrdup(name);
-	rec->nr_evs++;
+	struct evsel *evsel = evsel__new(attr, rec->evlist.nr);
+
+	evsel->name = xstrdup(name);
+	evlist__add(&rec->evlist, evsel);
 }
 
 /* ---- attrs ---- */
 
-static void config_attrs(struct record *rec)
+static int config_attrs(struct record *rec)
 {
-	bool cpu_wide = !rec->nr_tids;
-	u64 st = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_PERIOD;
+	struct kp_sample_opts o = {
+		.freq = rec->freq, .count = rec->count, .count_set = rec->count_set,
+		.callchain = rec->callchain, .enable_on_exec = rec->workload_target,
+		.host = rec->ctx->host, .guest = rec->ctx->guest,
+	};
 
-	if (cpu_wide)
-		st |= PERF_SAMPLE_CPU;
-	if (rec->nr_evs > 1)
-		st |= PERF_SAMPLE_ID;
-	if (rec->callchain)
-		st |= PERF_SAMPLE_CALLCHAIN;
 	/* the sample layout is fixed: ip, pid/tid, time, ... */
 	rec->time_off = 2;
-	for (int i = 0; i < rec->nr_evs; i++) {
-		struct kp_attr *a = &rec->evs[i].attr;
-		bool tp = a->type == PERF_TYPE_TRACEPOINT;
-
-		a->size = KP_ATTR_SIZE_VER7;
-		a->sample_type = st | (tp ? PERF_SAMPLE_RAW : 0);
-		a->read_format = PERF_FORMAT_ID;
-		a->flags = 0;
-		kp_attr_set_flag(a, KP_ATTR_DISABLED);
-		if (!rec->tid_str)
-			kp_attr_set_flag(a, KP_ATTR_INHERIT);
-		kp_attr_set_flag(a, KP_ATTR_SAMPLE_ID_ALL);
-		if (rec->workload && !cpu_wide)
-			kp_attr_set_flag(a, KP_ATTR_ENABLE_ON_EXEC);
-		if (rec->count_set || tp) {
-			a->sample_period = rec->count_set ? rec->count : 1;
-		} else {
-			a->sample_period = rec->freq;
-			kp_attr_set_flag(a, KP_ATTR_FREQ);
-		}
-		/* perf kvm's fixed rule (2.4): only the bit for the side not profiled */
-		if (rec->ctx->guest && !rec->ctx->host)
-			kp_attr_set_flag(a, KP_ATTR_EXCLUDE_HOST);
-		else if (rec->ctx->host && !rec->ctx->guest)
-			kp_attr_set_flag(a, KP_ATTR_EXCLUDE_GUEST);
-		if (i == 0) {
-			/* the first event tracks tasks and maps for everyone */
-			kp_attr_set_flag(a, KP_ATTR_MMAP);
-			kp_attr_set_flag(a, KP_ATTR_COMM);
-			kp_attr_set_flag(a, KP_ATTR_TASK);
-			kp_attr_set_flag(a, KP_ATTR_MMAP2);
-			kp_attr_set_flag(a, KP_ATTR_COMM_EXEC);
-		}
-	}
+	return kp_target__config_attrs(&rec->target, &rec->evlist, &o);
 }
 
 /* ---- workload ---- */
@@ -363,10 +216,10 @@ static int prepare_workload(struct record *rec, const sigset_t *oldmask)
 	rec->child = pid;
 	rec->go_fd = go[1];
 	rec->err_fd = errp[0];
-	/* with -a/-C the command only says how long to record */
-	if (!rec->all_cpus && !rec->cpu_list) {
-		add_tid(rec, pid);
-		add_proc(rec, pid);
+	/* with -a/-C/-p/-t the command only says how long to record */
+	if (rec->workload_target) {
+		kp_target__add_thread(&rec->target, pid);
+		kp_target__add_proc(&rec->target, pid);
 	}
 	return 0;
 }
@@ -401,87 +254,6 @@ static void kill_workload(struct record *rec)
 		if (waitpid(rec->child, &rec->child_status, 0) == rec->child)
 			rec->child_done = true;
 	}
-}
-
-/* ---- opening ---- */
-
-/*
- * One fd per (cpu, thread, event): the kernel refuses to mmap an inherited
- * per-thread event that is not bound to a CPU, so even -p/-t/COMMAND targets
- * are opened on every CPU (as perf does).  The first fd of each CPU owns that
- * CPU's ring; every other fd on the CPU is redirected into it.
- */
-static int open_events(struct record *rec)
-{
-	bool cpu_wide = !rec->nr_tids;
-	int nthreads = cpu_wide ? 1 : rec->nr_tids;
-
-	rec->rings = xcalloc((size_t)rec->nr_cpus, sizeof(*rec->rings));
-	for (int c = 0; c < rec->nr_cpus; c++) {
-		int cpu = rec->cpus[c];
-		int first_fd = -1;
-
-		for (int t = 0; t < nthreads; t++) {
-			pid_t pid = cpu_wide ? -1 : rec->tids[t];
-
-			for (int e = 0; e < rec->nr_evs; e++) {
-				struct rec_event *ev = &rec->evs[e];
-				struct rec_fd *rf;
-				u64 id;
-				int fd, err;
-
-				fd = kp_event_open(&ev->attr, pid, cpu, -1, 0);
-				if (fd < 0) {
-					struct strbuf what = STRBUF_INIT;
-
-					if (fd == -ESRCH && !cpu_wide && !rec->workload)
-						break; /* the thread exited meanwhile */
-					strbuf_addf(&what, "event '%s' on CPU %d", ev->name, cpu);
-					if (!cpu_wide)
-						strbuf_addf(&what, " for thread %d", (int)pid);
-					err = kp_event_open_error(fd, what.buf);
-					strbuf_release(&what);
-					return err;
-				}
-				ALLOC_GROW(rec->fds, rec->nr_fds + 1, rec->alloc_fds);
-				rf = &rec->fds[rec->nr_fds++];
-				rf->fd = fd;
-				rf->ev = e;
-				rf->ring = -1;
-				err = kp_event_id(fd, &id);
-				if (err)
-					return kp_error(err, "cannot read the id of event '%s': %s",
-							ev->name, strerror(-err));
-				ev->ids = xreallocarray(ev->ids, ev->nr_ids + 1, sizeof(u64));
-				ev->ids[ev->nr_ids++] = id;
-				if (first_fd < 0) {
-					struct kp_ring *ring = &rec->rings[rec->nr_rings];
-
-					err = kp_ring__mmap(ring, fd, cpu, rec->mmap_pages);
-					if (err)
-						return err;
-					rf->ring = rec->nr_rings++;
-					first_fd = fd;
-					continue;
-				}
-				err = kp_event_ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT,
-						     (unsigned long)first_fd);
-				if (err)
-					return kp_error(err, "cannot redirect event '%s' into the "
-							"ring buffer of CPU %d: %s", ev->name, cpu,
-							strerror(-err));
-			}
-		}
-	}
-	if (!rec->nr_rings)
-		return kp_error(-ESRCH, "no thread to profile: the targets exited");
-	return 0;
-}
-
-static void ioctl_all(struct record *rec, unsigned long req)
-{
-	for (int i = 0; i < rec->nr_fds; i++)
-		kp_event_ioctl(rec->fds[i].fd, req, 0);
 }
 
 /* ---- writing ---- */
@@ -558,8 +330,8 @@ static u64 drain_rings(struct record *rec)
 {
 	u64 n = 0;
 
-	for (int r = 0; r < rec->nr_rings; r++) {
-		struct kp_ring *ring = &rec->rings[r];
+	for (int r = 0; r < rec->target.nr_rings; r++) {
+		struct kp_ring *ring = &rec->target.rings[r];
 		union perf_event *ev;
 
 		if (kp_ring__read_init(ring) < 0) {
@@ -589,104 +361,35 @@ static u64 drain_rings(struct record *rec)
 
 /* ---- synthesis ---- */
 
-/* GUEST_USER MMAP2s for the executable PT_LOAD segments of an ELF guest image */
-static int synth_guest_elf(struct record *rec, struct kp_synth *s, const char *path)
+/* a guest machine under --guestmount: its samples' DSOs are its own */
+static int guest_found(void *arg, pid_t pid)
 {
-	char *abs = realpath(path, NULL);
-	size_t nph;
-	int fd, err = 0, nr = 0;
-	Elf *elf;
+	struct record *rec = arg;
 
-	if (!abs)
-		return kp_error(-errno, "'%s': cannot find the guest image: %s", path,
-				strerror(errno));
-	fd = open(abs, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = kp_error(-errno, "'%s': cannot open: %s", abs, strerror(errno));
-		free(abs);
-		return err;
-	}
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &nph)) {
-		err = kp_error(KP_ERR_BAD_ELF, "'%s': not an ELF file", abs);
-		goto out;
-	}
-	for (size_t i = 0; !err && i < nph; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
-		    !(ph.p_flags & PF_X) || (s64)ph.p_vaddr < 0)
-			continue;
-		/*
-		 * One map per VMM process (guest user samples carry the vCPU thread's
-		 * host pid), page aligned as a kernel mapping would be.
-		 */
-		for (int p = 0; !err && p < rec->nr_procs; p++) {
-			u64 start = ph.p_vaddr & ~0xfffULL;
-			u64 len = (ph.p_vaddr + ph.p_memsz - start + 0xfff) & ~0xfffULL;
-
-			err = kp_synth__mmap2(s, PERF_RECORD_MISC_GUEST_USER, (u32)rec->procs[p],
-					      (u32)rec->procs[p], start, len,
-					      ph.p_offset & ~0xfffULL, PROT_READ | PROT_EXEC,
-					      MAP_PRIVATE, abs);
-			/* a workload has not started yet: its threads do not exist */
-			if (!err && !rec->workload)
-				err = kp_synth__guest_comms(s, rec->procs[p]);
-			nr++;
-		}
-	}
-	if (!err && !nr)
-		pr_warning("'%s': no guest user map written (%s)", abs,
-			   rec->nr_procs ? "no executable user segment"
-					 : "--guest-user-elf needs -p PID or a command");
-out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	free(abs);
-	return err;
+	kp_hits__add_guest(rec->hits, pid);
+	return 0;
 }
 
 static int synthesize(struct record *rec)
 {
 	struct kp_synth *s = xmalloc(sizeof(*s));
 	struct kp_ctx *ctx = rec->ctx;
+	struct kp_synth_opts o = {
+		.guestkallsyms = ctx->guest ? ctx->guestkallsyms : NULL,
+		.guestmodules = ctx->guest ? ctx->guestmodules : NULL,
+		.strict_guestkallsyms = true,
+		.guestmount = ctx->guest ? ctx->guestmount : NULL,
+		.guest_found = guest_found,
+		.arg = rec,
+		.guest_user_elf = rec->guest_user_elf,
+		.held_workload = rec->workload_target,
+	};
 	int err;
 
 	/* every event has the same sample_type, so one trailer size fits all */
-	u16 id_hdr = 8 /* TID */ + 8 /* TIME */;
-
-	if (rec->evs[0].attr.sample_type & PERF_SAMPLE_ID)
-		id_hdr += 8;
-	if (rec->evs[0].attr.sample_type & PERF_SAMPLE_CPU)
-		id_hdr += 8;
-	kp_synth__init(s, synth_emit, rec, id_hdr);
+	kp_synth__init(s, synth_emit, rec, rec->evlist.entries[0]->id_hdr_size);
 	s->proc_map_timeout_ms = rec->proc_map_timeout;
-
-	err = kp_synth__kernel_mmap(s, "/proc/kallsyms", false, -1);
-	if (err) {
-		pr_warning("%s: host kernel samples will not be resolved", kp_errmsg(err));
-		err = 0;
-	}
-	if (!err)
-		err = kp_synth__modules(s, "/proc/modules", false, -1);
-	if (!err && ctx->guest && ctx->guestmodules)
-		err = kp_synth__modules(s, ctx->guestmodules, true, 0);
-	if (!err && ctx->guest && ctx->guestkallsyms)
-		err = kp_synth__kernel_mmap(s, ctx->guestkallsyms, true, 0);
-	if (!err) {
-		if (!rec->nr_tids) {
-			err = kp_synth__all(s);
-		} else if (rec->tid_str) {
-			err = kp_synth__thread(s, rec->tids[0]);
-		} else {
-			for (int p = 0; !err && p < rec->nr_procs; p++)
-				err = kp_synth__process(s, rec->procs[p], p != 0 || !rec->workload);
-		}
-	}
-	if (!err && rec->guest_user_elf)
-		err = synth_guest_elf(rec, s, rec->guest_user_elf);
+	err = kp_target__synthesize(&rec->target, s, &o);
 	free(s);
 	if (err && !rec->write_err)
 		return err;
@@ -705,28 +408,17 @@ static int add_build_id(void *arg, u8 cpumode, s32 machine_pid, const char *name
 {
 	struct bid_ctx *bc = arg;
 	struct perf_header *h = bc->header;
+	struct kp_ctx *ctx = bc->rec->ctx;
 	struct build_id_entry *e;
 	u8 id[KP_BUILD_ID_MAX];
-	int size = 0;
+	int size;
 
 	for (u32 i = 0; i < h->nr_build_ids; i++)
-		if (h->build_ids[i].cpumode == cpumode && !strcmp(h->build_ids[i].filename, name))
+		if (h->build_ids[i].cpumode == cpumode && h->build_ids[i].pid == machine_pid &&
+		    !strcmp(h->build_ids[i].filename, name))
 			return 0;
-	if (cpumode == PERF_RECORD_MISC_KERNEL && !strcmp(name, "[kernel.kallsyms]")) {
-		size = kp_buildid__read_notes_file("/sys/kernel/notes", id);
-	} else if (cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
-		if (!strcmp(name, "[guest.kernel.kallsyms]") && bc->rec->ctx->guestvmlinux)
-			size = kp_buildid__read_elf(bc->rec->ctx->guestvmlinux, id);
-	} else if (cpumode == PERF_RECORD_MISC_KERNEL && name[0] == '[') {
-		struct strbuf p = STRBUF_INIT;
-
-		strbuf_addf(&p, "/sys/module/%.*s/notes/.note.gnu.build-id",
-			    (int)strcspn(name + 1, "]"), name + 1);
-		size = kp_buildid__read_notes_file(p.buf, id);
-		strbuf_release(&p);
-	} else if (name[0] == '/') {
-		size = kp_buildid__read_elf(name, id);
-	}
+	size = kp_buildid__for_dso(cpumode, machine_pid, name, ctx->guestmount, ctx->guestvmlinux,
+				   id);
 	if (size <= 0)
 		return 0;
 	ALLOC_GROW(h->build_ids, h->nr_build_ids + 1, bc->alloc);
@@ -737,6 +429,22 @@ static int add_build_id(void *arg, u8 cpumode, s32 machine_pid, const char *name
 	memcpy(e->build_id, id, (size_t)size);
 	e->size = (u8)size;
 	e->filename = xstrdup(name);
+	/*
+	 * A --guestmount guest's file is named by its guest path: readers (perf
+	 * kvm report) find it by build-id in the cache, where perf record puts it.
+	 */
+	if (cpumode == PERF_RECORD_MISC_GUEST_USER && machine_pid > 0 && ctx->guestmount &&
+	    name[0] == '/' && !bc->rec->no_buildid_cache) {
+		struct strbuf file = STRBUF_INIT;
+		int err;
+
+		strbuf_addf(&file, "%s/%d%s", ctx->guestmount, (int)machine_pid, name);
+		err = kp_buildid__cache_add(file.buf, name, id, size);
+		if (err)
+			pr_warning("%s: perf will not find the symbols of '%s'", kp_errmsg(err),
+				   name);
+		strbuf_release(&file);
+	}
 	return 0;
 }
 
@@ -744,18 +452,19 @@ static int add_build_id(void *arg, u8 cpumode, s32 machine_pid, const char *name
 
 static int record_loop(struct record *rec, int sfd)
 {
-	struct pollfd *pfd = xcalloc((size_t)rec->nr_rings + 1, sizeof(*pfd));
+	struct kp_target *t = &rec->target;
+	struct pollfd *pfd = xcalloc((size_t)t->nr_rings + 1, sizeof(*pfd));
 	bool stop = false;
 	int ret = 0, nr_hup = 0;
 
-	for (int r = 0; r < rec->nr_rings; r++) {
-		pfd[r].fd = rec->rings[r].fd;
+	for (int r = 0; r < t->nr_rings; r++) {
+		pfd[r].fd = t->rings[r].fd;
 		pfd[r].events = POLLIN;
 	}
-	pfd[rec->nr_rings].fd = sfd;
-	pfd[rec->nr_rings].events = POLLIN;
+	pfd[t->nr_rings].fd = sfd;
+	pfd[t->nr_rings].events = POLLIN;
 	while (!stop) {
-		int n = poll(pfd, (nfds_t)rec->nr_rings + 1, 1000);
+		int n = poll(pfd, (nfds_t)t->nr_rings + 1, 1000);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -768,7 +477,7 @@ static int record_loop(struct record *rec, int sfd)
 		drain_rings(rec);
 		if (rec->write_err)
 			break;
-		if (pfd[rec->nr_rings].revents & POLLIN) {
+		if (pfd[t->nr_rings].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -788,13 +497,13 @@ static int record_loop(struct record *rec, int sfd)
 		 * A ring whose tasks all exited reports POLLHUP forever: stop polling it
 		 * (it was just drained).  Thread targets: all gone means done.
 		 */
-		for (int r = 0; r < rec->nr_rings; r++) {
+		for (int r = 0; r < t->nr_rings; r++) {
 			if (pfd[r].fd >= 0 && (pfd[r].revents & (POLLHUP | POLLERR))) {
 				pfd[r].fd = -1;
 				nr_hup++;
 			}
 		}
-		if (nr_hup == rec->nr_rings && rec->nr_tids && !rec->workload)
+		if (nr_hup == t->nr_rings && t->nr_tids && !rec->workload)
 			stop = true;
 	}
 	free(pfd);
@@ -823,6 +532,7 @@ static const struct option record_opts[] = {
 	{ "proc-map-timeout", required_argument, NULL, OPT_PROC_MAP_TIMEOUT },
 	{ "compression-level", optional_argument, NULL, 'z' },
 	{ "no-buildid", no_argument, NULL, 'B' },
+	{ "no-buildid-cache", no_argument, NULL, 'N' },
 	{ "guest-user-elf", required_argument, NULL, OPT_GUEST_USER_ELF },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -831,20 +541,8 @@ static const struct option record_opts[] = {
 
 static void record_exit(struct record *rec)
 {
-	for (int r = 0; r < rec->nr_rings; r++)
-		kp_ring__munmap(&rec->rings[r]);
-	for (int i = 0; i < rec->nr_fds; i++)
-		close(rec->fds[i].fd);
-	for (int e = 0; e < rec->nr_evs; e++) {
-		free(rec->evs[e].name);
-		free(rec->evs[e].ids);
-	}
-	free(rec->evs);
-	free(rec->rings);
-	free(rec->fds);
-	free(rec->cpus);
-	free(rec->tids);
-	free(rec->procs);
+	kp_target__exit(&rec->target);
+	evlist__exit(&rec->evlist);
 	kp_hits__delete(rec->hits);
 	perf_writer__delete(rec->w);
 }
@@ -854,19 +552,19 @@ static int parse_options(struct record *rec, int argc, char **argv)
 	u64 v;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "+ap:t:C:e:F:c:gm:o:z::Bqh", record_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+ap:t:C:e:F:c:gm:o:z::BNqh", record_opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			rec->all_cpus = true;
 			break;
 		case 'p':
-			rec->pid_list = optarg;
+			rec->target.pid_list = optarg;
 			break;
 		case 't':
-			rec->tid_str = optarg;
+			rec->target.tid_str = optarg;
 			break;
 		case 'C':
-			rec->cpu_list = optarg;
+			rec->target.cpu_list = optarg;
 			break;
 		case 'e': {
 			struct kp_attr a = { 0 };
@@ -882,7 +580,7 @@ static int parse_options(struct record *rec, int argc, char **argv)
 		case 'F':
 			if (!strcmp(optarg, "max")) {
 				v = 0;
-			} else if (parse_u64(optarg, &v) || !v) {
+			} else if (kp_parse_u64(optarg, &v) || !v) {
 				return kp_usage_error(record_usage, "-F wants a positive number, "
 						      "not '%s'", optarg);
 			}
@@ -890,7 +588,7 @@ static int parse_options(struct record *rec, int argc, char **argv)
 			rec->freq_set = true;
 			break;
 		case 'c':
-			if (parse_u64(optarg, &v) || !v)
+			if (kp_parse_u64(optarg, &v) || !v)
 				return kp_usage_error(record_usage, "-c wants a positive number, "
 						      "not '%s'", optarg);
 			rec->count = v;
@@ -915,7 +613,7 @@ static int parse_options(struct record *rec, int argc, char **argv)
 			rec->output = optarg;
 			break;
 		case OPT_PROC_MAP_TIMEOUT:
-			if (parse_u64(optarg, &v) || v > 3600000)
+			if (kp_parse_u64(optarg, &v) || v > 3600000)
 				return kp_usage_error(record_usage, "bad --proc-map-timeout '%s'",
 						      optarg);
 			rec->proc_map_timeout = (unsigned int)v;
@@ -923,7 +621,7 @@ static int parse_options(struct record *rec, int argc, char **argv)
 		case 'z':
 			rec->comp_level = 1;
 			if (optarg) {
-				if (parse_u64(optarg, &v) || v < 1 || v > 22)
+				if (kp_parse_u64(optarg, &v) || v < 1 || v > 22)
 					return kp_usage_error(record_usage, "-z wants a level 1..22, "
 							      "not '%s'", optarg);
 				rec->comp_level = (int)v;
@@ -931,6 +629,9 @@ static int parse_options(struct record *rec, int argc, char **argv)
 			break;
 		case 'B':
 			rec->no_buildid = true;
+			break;
+		case 'N':
+			rec->no_buildid_cache = true;
 			break;
 		case OPT_GUEST_USER_ELF:
 			rec->guest_user_elf = optarg;
@@ -954,12 +655,18 @@ static int parse_options(struct record *rec, int argc, char **argv)
 		rec->workload++;
 	if (rec->workload && !rec->workload[0])
 		rec->workload = NULL;
-	if ((rec->all_cpus || rec->cpu_list) + !!rec->pid_list + !!rec->tid_str > 1 ||
-	    ((rec->pid_list || rec->tid_str) && rec->workload))
-		return kp_usage_error(record_usage, "choose one target: -a/-C, -p, -t or a command");
-	if (!rec->all_cpus && !rec->cpu_list && !rec->pid_list && !rec->tid_str && !rec->workload)
-		return kp_usage_error(record_usage, "nothing to record: give -a, -C, -p, -t or a "
-				      "command after --");
+	{
+		const struct kp_target *t = &rec->target;
+		bool cpus = rec->all_cpus || t->cpu_list;
+
+		if (cpus + !!t->pid_list + !!t->tid_str > 1)
+			return kp_usage_error(record_usage, "choose one target: -a/-C, -p, -t or a "
+					      "command");
+		if (!cpus && !t->pid_list && !t->tid_str && !rec->workload)
+			return kp_usage_error(record_usage, "nothing to record: give -a, -C, -p, -t "
+					      "or a command after --");
+		rec->workload_target = rec->workload && !cpus && !t->pid_list && !t->tid_str;
+	}
 	if (rec->freq_set && rec->count_set)
 		return kp_usage_error(record_usage, "-F and -c exclude each other");
 	return 0;
@@ -967,88 +674,45 @@ static int parse_options(struct record *rec, int argc, char **argv)
 
 static int check_freq(struct record *rec)
 {
-	struct strbuf sb = STRBUF_INIT;
-	u64 max = 0;
+	bool lowered;
+	int err = kp_sample_freq__check(&rec->freq, rec->freq_set, &lowered);
 
-	if (strbuf_read_file(&sb, "/proc/sys/kernel/perf_event_max_sample_rate", 64) > 0)
-		max = strtoull(sb.buf, NULL, 10);
-	strbuf_release(&sb);
-	if (rec->freq_set && rec->freq == 0) {
-		rec->freq = max ? max : 4000;
-		return 0;
-	}
-	if (!max || rec->freq <= max)
-		return 0;
-	if (rec->freq_set) {
-		pr_err("maximum sample rate (%llu Hz) exceeded by -F %llu: use a lower -F or raise "
-		       "/proc/sys/kernel/perf_event_max_sample_rate",
-		       (unsigned long long)max, (unsigned long long)rec->freq);
+	if (err) {
+		pr_err("%s", kp_errmsg(err));
 		return -1;
 	}
-	pr_info("info: using the maximum sample rate of %llu Hz", (unsigned long long)max);
-	rec->freq = max;
+	if (lowered)
+		pr_info("info: using the maximum sample rate of %llu Hz",
+			(unsigned long long)rec->freq);
 	return 0;
 }
 
 static void setup_events(struct record *rec)
 {
 	struct kp_attr a = { 0 };
+	const char *name;
 
-	if (rec->nr_evs)
+	if (rec->evlist.nr)
 		return;
-	if (kp_event_have_hw_pmu()) {
-		a.type = PERF_TYPE_HARDWARE;
-		a.config = PERF_COUNT_HW_CPU_CYCLES;
-		add_event(rec, &a, "cycles");
-	} else {
-		if (!rec->quiet)
-			pr_info("no hardware PMU: using cpu-clock");
-		a.type = PERF_TYPE_SOFTWARE;
-		a.config = PERF_COUNT_SW_CPU_CLOCK;
-		add_event(rec, &a, "cpu-clock");
-	}
+	name = kp_event__default(&a);
+	if (a.type == PERF_TYPE_SOFTWARE && !rec->quiet)
+		pr_info("no hardware PMU: using cpu-clock");
+	add_event(rec, &a, name);
 }
 
 static int setup_targets(struct record *rec, const sigset_t *oldmask)
 {
-	if (rec->all_cpus) {
-		online_cpus(rec);
-	} else if (rec->cpu_list) {
-		int r = parse_cpu_list(rec, rec->cpu_list);
+	int err = kp_target__resolve(&rec->target);
 
-		if (r == -2)
-			return kp_usage_error(record_usage, "-C %s: no such CPU", rec->cpu_list);
-		if (r)
-			return kp_usage_error(record_usage, "bad CPU list '%s'", rec->cpu_list);
-	} else if (rec->pid_list) {
-		const char *p = rec->pid_list;
-
-		while (*p) {
-			char *end;
-			long pid = strtol(p, &end, 10);
-
-			if (end == p || pid <= 0 || (*end && *end != ','))
-				return kp_usage_error(record_usage, "bad pid list '%s'",
-						      rec->pid_list);
-			if (add_process_threads(rec, (pid_t)pid))
-				return kp_fail(kp_error(-ESRCH, "process %ld does not exist", pid));
-			p = *end ? end + 1 : end;
-		}
-	} else if (rec->tid_str) {
-		u64 tid;
-
-		if (parse_u64(rec->tid_str, &tid) || !tid || tid > 0x7fffffff)
-			return kp_usage_error(record_usage, "bad thread id '%s'", rec->tid_str);
-		add_tid(rec, (pid_t)tid);
-	}
+	if (err == KP_ERR_USAGE)
+		return kp_usage_error(record_usage, "%s", kp_errmsg(err));
+	if (err)
+		return kp_fail(err);
 	if (rec->workload) {
-		int err = prepare_workload(rec, oldmask);
-
+		err = prepare_workload(rec, oldmask);
 		if (err)
 			return kp_fail(err);
 	}
-	if (!rec->nr_cpus)
-		online_cpus(rec);
 	return 0;
 }
 
@@ -1080,17 +744,17 @@ static int finish_file(struct record *rec)
 		header.last_sample_time = rec->last_time;
 		perf_header__set_feat(&header, HEADER_SAMPLE_TIME);
 	}
-	for (int e = 0; e < rec->nr_evs; e++) {
-		if (rec->evs[e].attr.type != PERF_TYPE_TRACEPOINT)
+	for (int e = 0; e < rec->evlist.nr; e++) {
+		if (rec->evlist.entries[e]->attr.type != PERF_TYPE_TRACEPOINT)
 			continue;
 		{
-			const char **names = xcalloc((size_t)rec->nr_evs, sizeof(*names));
+			const char **names = xcalloc((size_t)rec->evlist.nr, sizeof(*names));
 			struct strbuf blob = STRBUF_INIT;
 			int nr = 0;
 
-			for (int j = 0; j < rec->nr_evs; j++)
-				if (rec->evs[j].attr.type == PERF_TYPE_TRACEPOINT)
-					names[nr++] = rec->evs[j].name;
+			for (int j = 0; j < rec->evlist.nr; j++)
+				if (rec->evlist.entries[j]->attr.type == PERF_TYPE_TRACEPOINT)
+					names[nr++] = evsel__name(rec->evlist.entries[j]);
 			err = tracing_data__build(&blob, names, nr);
 			free(names);
 			if (err) {
@@ -1189,6 +853,7 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 	sigset_t mask, oldmask;
 	int sfd = -1, err, status = KP_EXIT_FAILURE;
 
+	evlist__init(&rec.evlist);
 	err = parse_options(&rec, argc, argv);
 	if (err) {
 		record_exit(&rec);
@@ -1219,10 +884,14 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 		status = err;
 		goto out;
 	}
-	config_attrs(&rec);
+	err = config_attrs(&rec);
+	if (err) {
+		status = kp_fail(err);
+		goto out;
+	}
 	rec.hits = kp_hits__new();
 
-	err = open_events(&rec);
+	err = kp_target__open(&rec.target, &rec.evlist, rec.mmap_pages, !rec.workload_target);
 	if (err) {
 		status = kp_fail(err);
 		goto out;
@@ -1230,14 +899,17 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 	if (kp_event_dryrun()) {
 		if (!rec.quiet)
 			fprintf(stderr, "[ kvmprof record: dry run: %d events opened, nothing "
-					"recorded ]\n", rec.nr_fds);
+					"recorded ]\n", rec.target.nr_fds);
 		status = KP_EXIT_OK;
 		goto out;
 	}
 	err = perf_writer__open(&rec.w, rec.output);
-	for (int e = 0; !err && e < rec.nr_evs; e++)
-		err = perf_writer__add_evsel(rec.w, &rec.evs[e].attr, rec.evs[e].name,
-					     rec.evs[e].ids, rec.evs[e].nr_ids);
+	for (int e = 0; !err && e < rec.evlist.nr; e++) {
+		struct evsel *ev = rec.evlist.entries[e];
+
+		err = perf_writer__add_evsel(rec.w, &ev->attr, evsel__name(ev), ev->ids,
+					     ev->nr_ids);
+	}
 	if (!err && rec.comp_level)
 		err = perf_writer__set_compression(rec.w, rec.comp_level);
 	if (!err)
@@ -1250,8 +922,9 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 		status = kp_fail(err);
 		goto out;
 	}
-	if (!rec.nr_tids || !rec.workload)
-		ioctl_all(&rec, PERF_EVENT_IOC_ENABLE);
+	/* a held workload's events enable on exec */
+	if (kp_target__cpu_wide(&rec.target) || !rec.workload_target)
+		kp_target__ioctl(&rec.target, PERF_EVENT_IOC_ENABLE);
 	if (rec.workload) {
 		err = start_workload(&rec);
 		if (err) {
@@ -1261,7 +934,7 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 	}
 
 	err = record_loop(&rec, sfd);
-	ioctl_all(&rec, PERF_EVENT_IOC_DISABLE);
+	kp_target__ioctl(&rec.target, PERF_EVENT_IOC_DISABLE);
 	kill_workload(&rec);
 	/* the kernel may still be finishing records: drain until quiet */
 	while (drain_rings(&rec) && !rec.write_err)

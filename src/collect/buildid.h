@@ -29,6 +29,30 @@ int kp_buildid__read_notes_file(const char *path, u8 *id);
  */
 int kp_buildid__read_elf(const char *path, u8 *id);
 
+/**
+ * kp_buildid__for_dso - the build-id of a hit DSO as kp_hits__for_each()
+ * names it, from where perf reads it at record time: the host kernel from
+ * /sys/kernel/notes, host modules from /sys/module/NAME/notes, the default
+ * guest kernel from @guestvmlinux (if given), a --guestmount guest's kernel
+ * from @guestmount/PID/sys/kernel/notes and its modules from
+ * @guestmount/PID/sys/module/NAME/notes/.note.gnu.build-id, a guest user
+ * file from @guestmount/PID/PATH, any other path from the file itself.
+ * Returns the id size, or 0 when unknown.
+ */
+int kp_buildid__for_dso(u8 cpumode, s32 machine_pid, const char *name, const char *guestmount,
+			const char *guestvmlinux, u8 *id);
+
+/**
+ * kp_buildid__cache_add - put a copy of @file, known to readers as DSO @name
+ * (an absolute path, e.g. a guest's "/bin/x" whose file lies under
+ * --guestmount), into perf's build-id cache as perf record does: the copy at
+ * CACHE/NAME/HEX/elf and the link CACHE/.build-id/HE/X... -> ../..NAME/HEX,
+ * CACHE being $PERF_BUILDID_DIR or ~/.debug.  Existing entries are kept.
+ * Returns 0 (also when there is no cache directory to use) or a code with a
+ * detail.
+ */
+int kp_buildid__cache_add(const char *file, const char *name, const u8 *id, int size);
+
 /** kp_buildid__hex - @id as lowercase hex into @buf (2 * size + 1 bytes). */
 void kp_buildid__hex(const u8 *id, int size, char *buf);
 

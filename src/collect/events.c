@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "collect/events.h"
+#include "collect/evopen.h"
 #include "util/util.h"
 
 static const struct {
@@ -91,4 +92,16 @@ int kp_event__parse(const char *name, struct kp_attr *attr)
 	strbuf_release(&path);
 	strbuf_release(&sb);
 	return 0;
+}
+
+const char *kp_event__default(struct kp_attr *attr)
+{
+	if (kp_event_have_hw_pmu()) {
+		attr->type = PERF_TYPE_HARDWARE;
+		attr->config = PERF_COUNT_HW_CPU_CYCLES;
+		return "cycles";
+	}
+	attr->type = PERF_TYPE_SOFTWARE;
+	attr->config = PERF_COUNT_SW_CPU_CLOCK;
+	return "cpu-clock";
 }

@@ -21,6 +21,13 @@
  */
 int kp_event__parse(const char *name, struct kp_attr *attr);
 
+/**
+ * kp_event__default - perf's default sampling event: "cycles" when a hardware
+ * PMU works here (kp_event_have_hw_pmu()), else "cpu-clock".  Sets @attr's
+ * type and config and returns the name.
+ */
+const char *kp_event__default(struct kp_attr *attr);
+
 /** kp_tracefs_dir - the tracefs mount ("/sys/kernel/tracing" ...), or NULL. */
 const char *kp_tracefs_dir(void);
 

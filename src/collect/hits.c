@@ -2,6 +2,8 @@
 /*
  * hits.c - sampled pages -> hit DSOs, resolved once at the end.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +29,18 @@ struct hit_fork {
 	u32 pid, ppid;
 };
 
+/* one hit DSO: a map name, or the kernel of a machine */
+struct hit_dso {
+	u32 name; /* index into names, HIT_KERNEL for the machine's kernel */
+	u8 cpumode;
+	s32 machine_pid;
+};
+
+#define HIT_KERNEL UINT32_MAX
+
 struct kp_hits {
+	pid_t *guests; /* guest machines by VMM pid (--guestmount) */
+	size_t nr_guests, alloc_guests;
 	struct hit_map *maps;
 	size_t nr_maps, alloc_maps;
 	char **names;
@@ -55,10 +68,29 @@ void kp_hits__delete(struct kp_hits *h)
 	for (size_t i = 0; i < h->nr_names; i++)
 		free(h->names[i]);
 	free(h->names);
+	free(h->guests);
 	free(h->maps);
 	free(h->forks);
 	free(h->pages);
 	free(h);
+}
+
+void kp_hits__add_guest(struct kp_hits *h, pid_t pid)
+{
+	for (size_t i = 0; i < h->nr_guests; i++)
+		if (h->guests[i] == pid)
+			return;
+	ALLOC_GROW(h->guests, h->nr_guests + 1, h->alloc_guests);
+	h->guests[h->nr_guests++] = pid;
+}
+
+/* the guest machine a guest-mode sample of process @pid belongs to: its own, else the default */
+static s32 guest_machine(const struct kp_hits *h, u32 pid)
+{
+	for (size_t i = 0; i < h->nr_guests; i++)
+		if ((u32)h->guests[i] == pid)
+			return (s32)pid;
+	return 0;
 }
 
 static u32 intern(struct kp_hits *h, const char *name, size_t max)
@@ -164,9 +196,11 @@ void kp_hits__sample(struct kp_hits *h, u8 cpumode, u32 pid, u64 ip)
 	size_t i;
 
 	h->nr_samples++;
-	/* kernel pages do not depend on the process */
-	if (cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL)
+	/* kernel pages depend on the machine only */
+	if (cpumode == PERF_RECORD_MISC_KERNEL)
 		pid = 0;
+	else if (cpumode == PERF_RECORD_MISC_GUEST_KERNEL)
+		pid = (u32)guest_machine(h, pid);
 	i = page_hash(cpumode, pid, page) & (h->size_pages - 1);
 	while (h->pages[i].used) {
 		if (h->pages[i].page == page && h->pages[i].pid == pid &&
@@ -215,9 +249,13 @@ static int fork_cmp(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : (x->pid > y->pid);
 }
 
-/* the newest map of (cpumode, pid) containing addr, or NULL */
+/*
+ * The newest map of (cpumode, pid) containing addr, or NULL; with @no_kernel
+ * a kernel map ("[...kallsyms...]", which may run to the top of the address
+ * space) does not count, so that the modules inside it win.
+ */
 static const struct hit_map *find_map(struct kp_hits *h, u8 cpumode, u32 pid, u64 addr,
-				      bool any_pid)
+				      bool any_pid, bool no_kernel)
 {
 	const struct hit_map *best = NULL;
 	size_t lo = 0, hi = h->nr_maps;
@@ -239,6 +277,8 @@ static const struct hit_map *find_map(struct kp_hits *h, u8 cpumode, u32 pid, u6
 			break;
 		if (!any_pid && m->start > addr)
 			break;
+		if (no_kernel && strstr(h->names[m->name], "kallsyms"))
+			continue;
 		if (addr >= m->start && addr < m->end && (!best || m->seq > best->seq))
 			best = m;
 	}
@@ -253,68 +293,100 @@ static u32 parent_of(struct kp_hits *h, u32 pid)
 	return f ? f->ppid : 0;
 }
 
+static int dso_cmp(const void *a, const void *b)
+{
+	const struct hit_dso *x = a, *y = b;
+	bool xk = x->name == HIT_KERNEL, yk = y->name == HIT_KERNEL;
+
+	/* kernels first, then map names in the order they were first seen */
+	if (xk != yk)
+		return xk ? -1 : 1;
+	if (x->name != y->name)
+		return x->name < y->name ? -1 : 1;
+	if (x->cpumode != y->cpumode)
+		return x->cpumode < y->cpumode ? -1 : 1;
+	return x->machine_pid < y->machine_pid ? -1 : (x->machine_pid > y->machine_pid);
+}
+
+static int emit_kernel(const struct hit_dso *d,
+		       int (*fn)(void *arg, u8 cpumode, s32 machine_pid, const char *name),
+		       void *arg)
+{
+	char name[64];
+
+	if (d->cpumode == PERF_RECORD_MISC_KERNEL)
+		return fn(arg, d->cpumode, -1, "[kernel.kallsyms]");
+	if (!d->machine_pid)
+		return fn(arg, d->cpumode, 0, "[guest.kernel.kallsyms]");
+	snprintf(name, sizeof(name), "[guest.kernel.kallsyms.%d]", (int)d->machine_pid);
+	return fn(arg, d->cpumode, d->machine_pid, name);
+}
+
 int kp_hits__for_each(struct kp_hits *h,
 		      int (*fn)(void *arg, u8 cpumode, s32 machine_pid, const char *name),
 		      void *arg)
 {
-	u8 *hit_names, *hit_kernel;
+	struct hit_dso *dsos = NULL;
+	size_t nr = 0, alloc = 0;
 	int ret = 0;
 
 	qsort(h->maps, h->nr_maps, sizeof(*h->maps), map_cmp);
 	qsort(h->forks, h->nr_forks, sizeof(*h->forks), fork_cmp);
-	hit_names = xcalloc(h->nr_names + 1, 1);
-	hit_kernel = xcalloc(8, 1);
 	for (size_t i = 0; i < h->size_pages; i++) {
 		const struct hit_page *p = &h->pages[i];
 		const struct hit_map *m = NULL;
 		u64 addr = p->page << 12;
+		struct hit_dso d = { .name = HIT_KERNEL, .cpumode = p->cpumode, .machine_pid = -1 };
 
 		if (!p->used)
 			continue;
 		switch (p->cpumode) {
 		case PERF_RECORD_MISC_KERNEL:
+			/* host kernel maps have pid -1 */
+			m = find_map(h, p->cpumode, (u32)-1, addr, false, true);
+			break;
 		case PERF_RECORD_MISC_GUEST_KERNEL:
-			/* modules first; the kernel map may be synthesized to run to the top */
-			m = find_map(h, p->cpumode, 0, addr, true);
-			if (m && m->name < h->nr_names && strstr(h->names[m->name], "kallsyms"))
-				m = NULL;
-			if (!m)
-				hit_kernel[p->cpumode] = 1;
+			/* the page's pid is the machine's (sample) */
+			d.machine_pid = (s32)p->pid;
+			m = find_map(h, p->cpumode, p->pid, addr, false, true);
 			break;
 		case PERF_RECORD_MISC_USER:
 		case PERF_RECORD_MISC_GUEST_USER: {
 			u32 pid = p->pid;
 
+			if (p->cpumode == PERF_RECORD_MISC_GUEST_USER)
+				d.machine_pid = guest_machine(h, p->pid);
 			for (int depth = 0; pid && depth < 64 && !m; depth++) {
-				m = find_map(h, p->cpumode, pid, addr, false);
+				m = find_map(h, p->cpumode, pid, addr, false, false);
 				if (!m)
 					pid = parent_of(h, pid);
 			}
 			/* a guest image is mapped for the VMM process: any pid of the guest */
 			if (!m && p->cpumode == PERF_RECORD_MISC_GUEST_USER)
-				m = find_map(h, p->cpumode, 0, addr, true);
+				m = find_map(h, p->cpumode, 0, addr, true, false);
+			if (!m)
+				continue;
 			break;
 		}
 		default:
-			break;
+			continue;
 		}
 		if (m)
-			hit_names[m->name] |= 1 << p->cpumode;
+			d.name = m->name;
+		if (nr && !dso_cmp(&dsos[nr - 1], &d))
+			continue;
+		ALLOC_GROW(dsos, nr + 1, alloc);
+		dsos[nr++] = d;
 	}
-	if (hit_kernel[PERF_RECORD_MISC_KERNEL])
-		ret = fn(arg, PERF_RECORD_MISC_KERNEL, -1, "[kernel.kallsyms]");
-	if (!ret && hit_kernel[PERF_RECORD_MISC_GUEST_KERNEL])
-		ret = fn(arg, PERF_RECORD_MISC_GUEST_KERNEL, 0, "[guest.kernel.kallsyms]");
-	for (size_t i = 0; !ret && i < h->nr_names; i++) {
-		for (u8 mode = 1; !ret && mode < 8; mode++) {
-			bool guest = mode == PERF_RECORD_MISC_GUEST_KERNEL ||
-				     mode == PERF_RECORD_MISC_GUEST_USER;
-
-			if (hit_names[i] & (1 << mode))
-				ret = fn(arg, mode, guest ? 0 : -1, h->names[i]);
-		}
+	qsort(dsos, nr, sizeof(*dsos), dso_cmp);
+	for (size_t i = 0; !ret && i < nr; i++) {
+		if (i && !dso_cmp(&dsos[i - 1], &dsos[i]))
+			continue;
+		if (dsos[i].name == HIT_KERNEL)
+			ret = emit_kernel(&dsos[i], fn, arg);
+		else
+			ret = fn(arg, dsos[i].cpumode, dsos[i].machine_pid, h->names[dsos[i].name]);
 	}
-	free(hit_names);
-	free(hit_kernel);
+	free(dsos);
 	return ret;
 }

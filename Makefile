@@ -20,7 +20,7 @@ TEST_PKGS := libcmocka-dev linux-perf tmux binutils time curl prometheus
 # t0610 (real SVM exits): QEMU TCG boots Debian's kernel with a busybox initramfs
 TEST_PKGS += qemu-system-x86 busybox-static cpio
 TEST_PKGS += debuginfod
-TEST_PKGS += golang-go
+TEST_PKGS += golang-go chromium
 
 .PHONY: all deps test-deps build check demo install clean bench fuzz warnings
 

@@ -4,10 +4,14 @@
 # and show the report.  The guest's four functions cost hot=50, warm=30, cool=15,
 # cold=5 percent of its CPU time, so the report should show about those shares.
 #
-# Recording uses `kvmprof record` when the build has it, else Linux perf
-# (`perf kvm --guest record`) plus tools/demo-guest/add-guest-mmap.py, which adds
-# the GUEST_USER mmap that lets guest user samples be named.  The report uses
-# `kvmprof report` when the build has it, else Linux perf's.
+# Recording uses `kvmprof --guest --guestmount=DIR record -p PID -- sleep N` when
+# the build has it (it reads DIR/PID/guest-user.maps, written by the demo guest,
+# to name guest user samples), else Linux perf (`perf kvm --guest record`) plus
+# tools/demo-guest/add-guest-mmap.py, which adds that GUEST_USER mmap.  The
+# report uses `kvmprof report` when the build has it, else Linux perf's.  When
+# the build has `kvmprof stat`, a second, short guest run is recorded with
+# `kvmprof stat record` and its PIO/MMIO/MSR accesses summarized by
+# `kvmprof stat report`.
 # Environment: DEMO_SECONDS (recording time, default 3), DEMO_MIX (--mix value).
 set -u
 BUILD=${1:-build}
@@ -27,6 +31,7 @@ has_cmd() { "$KP" "$1" --help >/dev/null 2>&1; }
 # The one switch: who records.
 if has_cmd record; then RECORDER=kvmprof; else RECORDER=perf; fi
 if has_cmd report; then REPORTER=kvmprof; else REPORTER=perf; fi
+if has_cmd stat; then STATTER=kvmprof; else STATTER=; fi
 if [ $RECORDER = perf ] || [ $REPORTER = perf ]; then
 	command -v perf >/dev/null 2>&1 || die "this build has no 'kvmprof record'/'report' yet and Linux perf is not installed (apt-get install linux-perf)"
 fi
@@ -41,7 +46,7 @@ trap '[ -n "$GPID" ] && kill -TERM "$GPID" 2>/dev/null' EXIT
 record() {
 	case $RECORDER in
 	kvmprof)
-		"$KP" --guest --guestmount="$GM" -o "$1" record -e cpu-clock -p "$2" -- sleep "$3"
+		"$KP" --guest --guestmount="$GM" -o "$1" record -q -e cpu-clock -p "$2" -- sleep "$3"
 		;;
 	perf)
 		perf kvm --guest --guestmount="$GM" record -q -o "$1" -e cpu-clock -p "$2" \
@@ -83,4 +88,21 @@ cat "$WORK/guest.out"
 echo "== report ($REPORTER)"
 [ $REPORTER = perf ] && echo "(this build has no 'kvmprof report' yet: showing Linux perf's report of the same file)"
 report "$DATA" || die "report failed"
+
+# KVM events: a short guest run from its first instruction, so every action is seen
+if [ -n "$STATTER" ]; then
+	KVMDATA=$WORK/perf.data.kvm
+	echo "== KVM events of a short guest run (kvmprof stat record + kvmprof stat report)"
+	if "$KP" -o "$KVMDATA" stat record -- "$GUEST" -t 20 --exit-after-actions \
+		--pio-out 1000 --pio-in 1000 --mmio-write 1000 --mmio-read 1000 \
+		--msr-read 1000 --msr-write 1000 >"$WORK/stat.out" 2>"$WORK/stat.err"; then
+		for ev in ioport mmio msr; do
+			"$KP" -i "$KVMDATA" stat report --event=$ev ||
+				echo "(kvmprof stat report --event=$ev failed)"
+		done
+	else
+		sed -n '1,5p' "$WORK/stat.err"
+		echo "(kvmprof stat record failed: no KVM tracepoints here?)"
+	fi
+fi
 echo "== files kept in $WORK (perf.data.guest; guests/<pid>/ holds the guest's kallsyms and ELF)"

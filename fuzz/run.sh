@@ -20,7 +20,7 @@ export build secs src
 for t in $targets; do echo "$t"; done |
 	xargs -P "$jobs" -I{} sh -c '
 		t={}; corpus=$build/corpus/$t; art=$build/crashes/$t
-		mkdir -p "$corpus" "$art"
+		rm -rf "$art"; mkdir -p "$corpus" "$art"
 		cp -n "$src/fuzz/corpus/$t/"* "$corpus/" 2>/dev/null
 		cp -n "$src/tests/fuzz-regressions/$t/"* "$corpus/" 2>/dev/null
 		ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \

@@ -722,6 +722,24 @@ static int rec_fork_workload(struct stat_rec *r)
 	return 0;
 }
 
+/*
+ * A write error (ENOSPC, EIO) stops the recording: keep what reached the disk
+ * as FILE.partial (a rename needs no space) instead of deleting FILE.tmp; the
+ * reader recovers it as an interrupted recording (every complete round).
+ */
+static void keep_partial(struct stat_rec *r)
+{
+	struct strbuf tmp = STRBUF_INIT, part = STRBUF_INIT;
+
+	strbuf_addf(&tmp, "%s.tmp", r->path);
+	strbuf_addf(&part, "%s.partial", r->path);
+	if (rename(tmp.buf, part.buf) == 0)
+		fprintf(stderr, "note: '%s' holds the data written before the error; "
+			"'kvmprof -i %s stat report' reads it\n", part.buf, part.buf);
+	strbuf_release(&tmp);
+	strbuf_release(&part);
+}
+
 static int rec_finish(struct stat_rec *r)
 {
 	struct perf_header header;
@@ -875,6 +893,8 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 	rec_drain(&r);
 	if (!err)
 		err = r.write_err;
+	if (err && err == r.write_err)
+		keep_partial(&r); /* before perf_writer__delete() removes FILE.tmp */
 	if (!err)
 		err = rec_finish(&r);
 	if (err)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,14 @@ int kp_error(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	/* every "too many open files" names the fix, whoever detected it */
+	if ((code == -EMFILE || code == -ENFILE) && !strstr(detail, "ulimit")) {
+		size_t len = strlen(detail);
+
+		snprintf(detail + len, sizeof(detail) - len, "%s",
+			 code == -EMFILE ? " (raise the open-file limit: 'ulimit -n 65536')"
+					 : " (the system file table is full: raise 'sysctl fs.file-max')");
+	}
 	detail_code = code;
 	return code;
 }

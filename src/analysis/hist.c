@@ -439,31 +439,6 @@ static int hist_entry__perf_sort(const struct hists *hists, const struct hist_en
 	return 0;
 }
 
-/* qsort_r comparator: negative when @pa prints before @pb */
-static int hist_entry__output_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct hists *hists = arg;
-	const struct hist_entry *a = *(struct hist_entry *const *)pa;
-	const struct hist_entry *b = *(struct hist_entry *const *)pb;
-	s64 c = hist_entry__perf_sort(hists, a, b);
-
-	if (c)
-		return c > 0 ? -1 : 1;
-	/* full ties keep the order of perf's entry tree */
-	c = hist_entry__cmp(&hists->sort, a, b);
-	return c > 0 ? -1 : c < 0 ? 1 : 0;
-}
-
-/* qsort_r comparator: perf's input tree order (identity keys, largest first) */
-static int hist_entry__input_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct hists *hists = arg;
-	s64 c = hist_entry__cmp(&hists->sort, *(struct hist_entry *const *)pa,
-				*(struct hist_entry *const *)pb);
-
-	return c > 0 ? -1 : c < 0 ? 1 : 0;
-}
-
 /*
  * A red-black tree over entry indexes, inserted exactly as the kernel's
  * rbtree (perf's output tree) does: with a comparator that is not an order,
@@ -545,17 +520,35 @@ static void rb_sim__fixup(struct rb_sim *t, u32 node)
 	}
 }
 
-/* perf's output resort with callchains: input order, then tree insertion */
-static void hists__perf_tree_sort(struct hists *hists)
+/* perf's input trees: a new entry goes left when cmp(existing, new) < 0 */
+static bool input_goes_left(const struct hists *hists, const struct hist_entry *new,
+			    const struct hist_entry *existing)
 {
-	struct hist_entry **in = hists->sorted;
-	size_t n = hists->nr_sorted, out = 0;
+	return hist_entry__cmp(&hists->sort, existing, new) < 0;
+}
+
+/* perf's output tree: a new entry goes left when hist_entry__sort(new, existing) > 0 */
+static bool output_goes_left(const struct hists *hists, const struct hist_entry *new,
+			     const struct hist_entry *existing)
+{
+	return hist_entry__perf_sort(hists, new, existing) > 0;
+}
+
+/*
+ * Insert @v[0..@n) in that order into a simulated kernel rbtree steered by
+ * @goes_left and replace @v by the tree's in-order walk.
+ */
+static void hists__tree_replay(const struct hists *hists, struct hist_entry **v, size_t n,
+			       bool (*goes_left)(const struct hists *, const struct hist_entry *,
+						 const struct hist_entry *))
+{
+	struct hist_entry **res;
 	struct rb_sim t;
+	size_t out = 0;
 	u32 x;
 
 	if (n < 2 || n >= RB_NIL)
 		return;
-	qsort_r(in, n, sizeof(*in), hist_entry__input_cmp, hists);
 	t.left = xmalloc(n * sizeof(u32));
 	t.right = xmalloc(n * sizeof(u32));
 	t.parent = xmalloc(n * sizeof(u32));
@@ -567,7 +560,7 @@ static void hists__perf_tree_sort(struct hists *hists)
 
 		while (cur != RB_NIL) {
 			p = cur;
-			go_left = hist_entry__perf_sort(hists, in[i], in[cur]) > 0;
+			go_left = goes_left(hists, v[i], v[cur]);
 			cur = go_left ? t.left[cur] : t.right[cur];
 		}
 		t.left[i] = t.right[i] = RB_NIL;
@@ -581,36 +574,49 @@ static void hists__perf_tree_sort(struct hists *hists)
 			t.right[p] = i;
 		rb_sim__fixup(&t, i);
 	}
-	/* in-order walk */
-	{
-		struct hist_entry **res = xmalloc(n * sizeof(*res));
+	res = xmalloc(n * sizeof(*res));
+	x = t.root;
+	while (t.left[x] != RB_NIL)
+		x = t.left[x];
+	while (x != RB_NIL) {
+		res[out++] = v[x];
+		if (t.right[x] != RB_NIL) {
+			x = t.right[x];
+			while (t.left[x] != RB_NIL)
+				x = t.left[x];
+		} else {
+			u32 p = t.parent[x];
 
-		x = t.root;
-		while (t.left[x] != RB_NIL)
-			x = t.left[x];
-		while (x != RB_NIL) {
-			res[out++] = in[x];
-			if (t.right[x] != RB_NIL) {
-				x = t.right[x];
-				while (t.left[x] != RB_NIL)
-					x = t.left[x];
-			} else {
-				u32 p = t.parent[x];
-
-				while (p != RB_NIL && t.right[p] == x) {
-					x = p;
-					p = t.parent[p];
-				}
+			while (p != RB_NIL && t.right[p] == x) {
 				x = p;
+				p = t.parent[p];
 			}
+			x = p;
 		}
-		free(hists->sorted);
-		hists->sorted = res;
 	}
+	memcpy(v, res, n * sizeof(*res));
+	free(res);
 	free(t.left);
 	free(t.right);
 	free(t.parent);
 	free(t.red);
+}
+
+/*
+ * perf's order, replayed on the entries in creation order: they enter
+ * hists->entries_in (identity comparator); with the comm key (the one with a
+ * collapse function) perf moves them in order into entries_collapsed with
+ * the same comparator; then in order into the output tree, ties to the
+ * right.  Two unresolved symbols compare by the wrapping difference of their
+ * addresses and entries of one thread by callchain depth, neither an order,
+ * so the result depends on the trees' shapes: hence replays, not sorts.
+ */
+static void hists__perf_order(struct hists *hists)
+{
+	hists__tree_replay(hists, hists->sorted, hists->nr_sorted, input_goes_left);
+	if (sort_list__has(&hists->sort, SORT_COMM))
+		hists__tree_replay(hists, hists->sorted, hists->nr_sorted, input_goes_left);
+	hists__tree_replay(hists, hists->sorted, hists->nr_sorted, output_goes_left);
 }
 
 static void hists__new_col_len(struct hists *hists, enum hist_column col, size_t len)
@@ -654,20 +660,19 @@ void hists__output_resort(struct hists *hists)
 	hists->col_len[HISTC_DSO] = strlen(sort_key__header(SORT_DSO));
 	hists->col_len[HISTC_SYMBOL] = strlen(sort_key__header(SORT_SYM));
 	hists->col_len[HISTC_CPU] = strlen(sort_key__header(SORT_CPU));
+	/* creation order (perf's insertion order): the newest slab is first in the list */
+	n = hists->nr_entries;
 	for (struct hist_slab *slab = hists->slabs; slab; slab = slab->next) {
-		for (size_t i = 0; i < slab->used; i++) {
-			struct hist_entry *he = &slab->entries[i];
-
-			hists->sorted[n++] = he;
-			if (!he->filtered)
-				hists__calc_col_len(hists, he);
-		}
+		n -= slab->used;
+		for (size_t i = 0; i < slab->used; i++)
+			hists->sorted[n + i] = &slab->entries[i];
 	}
+	n = hists->nr_entries;
+	for (size_t i = 0; i < n; i++)
+		if (!hists->sorted[i]->filtered)
+			hists__calc_col_len(hists, hists->sorted[i]);
 	hists->nr_sorted = n;
-	if (hists->use_callchain && hists->cumulate)
-		hists__perf_tree_sort(hists);
-	else
-		qsort_r(hists->sorted, n, sizeof(*hists->sorted), hist_entry__output_cmp, hists);
+	hists__perf_order(hists);
 }
 
 double hists__percent(const struct hists *hists, u64 period)

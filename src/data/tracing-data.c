@@ -186,7 +186,7 @@ static bool td_fields_ok(const char *text)
 static int td_format(struct tep_handle *tep, struct td_cursor *c, const char *sys)
 {
 	u64 len;
-	char *text;
+	char *text = NULL;
 	char name[128];
 	int err;
 
@@ -260,7 +260,7 @@ int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
 {
 	struct td_cursor c = { blob, size, 0, false };
 	struct tep_handle *tep;
-	const char *version, *sys;
+	const char *version = NULL, *sys = NULL;
 	char *text = NULL;
 	u32 nr, nr_ev, page_size, len32;
 	u64 len;

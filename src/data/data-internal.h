@@ -35,6 +35,11 @@ struct oe_entry {
 void oe_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp);
 /* stable merge of the sorted runs @a[0..mid) and @a[mid..n); @tmp holds the shorter */
 void oe_merge(struct oe_entry *a, size_t mid, size_t n, struct oe_entry *tmp);
+/*
+ * LSD radix sort of @n u64 keys on bits [lo, lo + bits) (stable), @tmp as big;
+ * returns the array that holds the result (@keys or @tmp)
+ */
+u64 *oe_radix_sort(u64 *keys, u64 *tmp, size_t n, unsigned int lo, unsigned int bits);
 /* file mode: offset below which the mapped pages were given back (0: none) */
 u64 perf_data__released(const struct perf_data *data);
 /* give pages back in steps of @step bytes (rounded up to pages); for tests */

@@ -79,10 +79,13 @@ struct kp_reader {
 	size_t dec_pos, dec_len;
 	u64 data_end; /* file mode: end of the data section */
 	/*
-	 * Delivery on a second thread: at a round the records due are copied
-	 * to @batch and handed over; the reader goes on reading the next round
-	 * meanwhile.  One batch is in flight at most; chunk references of its
-	 * entries are dropped by the reader once the worker is done with it.
+	 * Delivery on a second thread.  The queue then stays in arrival order;
+	 * at a round the records due are moved, in that order, to @batch (the
+	 * others stay, in order) and handed over.  The worker sorts the batch
+	 * (stable: the same order as sorting the whole queue and taking its
+	 * head) and delivers it while this thread reads the next round.  One
+	 * batch is in flight at most; this thread drops the chunk references
+	 * of its entries once the worker is done.
 	 */
 	struct oe_worker *worker;
 	int threaded; /* -1: by file size, 0: never, 1: always */
@@ -90,6 +93,8 @@ struct kp_reader {
 		struct oe_entry *e;
 		size_t nr, alloc;
 		u64 min_off; /* lowest offset of a record in the mapping, ~0: none */
+		u64 min_ts, max_ts;
+		size_t nr_inversions; /* records older than the one before them */
 	} batch;
 	bool inflight; /* @batch was handed over and not reclaimed yet */
 };
@@ -100,6 +105,10 @@ struct oe_worker {
 	pthread_cond_t cond;
 	struct perf_data *data;
 	struct oe_batch *todo; /* handed over, not delivered yet */
+	struct oe_entry *tmp; /* for sorting */
+	size_t tmp_alloc;
+	u64 *keys, *keys_tmp;
+	size_t keys_alloc, keys_tmp_alloc;
 	bool stop;
 	int err; /* the first delivery error; nothing is delivered after it */
 	char msg[1024]; /* its kp_error() detail, which is per thread */
@@ -331,6 +340,48 @@ void oe_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp)
 	}
 }
 
+/*
+ * Batches whose records interleave many streams (one inversion every few
+ * records) cost insertion sort a mispredicted branch per inversion; an LSD
+ * radix sort of packed keys - time since the batch's first record above,
+ * position in the batch below OE_IDX_BITS - has no data-dependent branch.
+ * Stable: a pass keeps the order of equal digits.
+ */
+#define OE_IDX_BITS 28
+#define OE_RADIX_MAX_BITS (64 - OE_IDX_BITS)
+
+u64 *oe_radix_sort(u64 *keys, u64 *tmp, size_t n, unsigned int lo, unsigned int bits)
+{
+	unsigned int passes = (bits + 12) / 13, width;
+	u32 cnt[1u << 13];
+
+	if (!passes)
+		return keys;
+	width = (bits + passes - 1) / passes;
+	for (unsigned int p = 0; p < passes; p++) {
+		unsigned int shift = lo + p * width;
+		u64 mask = (1ULL << width) - 1;
+		u32 sum = 0;
+		u64 *t;
+
+		memset(cnt, 0, (mask + 1) * sizeof(cnt[0]));
+		for (size_t i = 0; i < n; i++)
+			cnt[(keys[i] >> shift) & mask]++;
+		for (u64 d = 0; d <= mask; d++) {
+			u32 c = cnt[d];
+
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[cnt[(keys[i] >> shift) & mask]++] = keys[i];
+		t = keys;
+		keys = tmp;
+		tmp = t;
+	}
+	return keys;
+}
+
 static void oe_prepare(struct kp_reader *rd)
 {
 	size_t h = rd->q_head, s = rd->q_sorted, n = rd->q_nr;
@@ -346,6 +397,46 @@ static void oe_prepare(struct kp_reader *rd)
 static int deliver(struct perf_data *data, union perf_event *ev, struct evsel *evsel, u64 off);
 
 /* ---------------------------------------------------------------- worker */
+
+/* sort batch @b (arrival order) by time, stable, and deliver it */
+static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
+{
+	unsigned int bits = b->nr ? 64 - (unsigned int)__builtin_clzll((b->max_ts - b->min_ts) | 1) :
+				    0;
+	const u64 *order;
+	int err = 0;
+
+	if (b->nr < 1024 || b->nr_inversions < b->nr / 32 || bits > OE_RADIX_MAX_BITS ||
+	    b->nr >= (1ULL << OE_IDX_BITS)) {
+		ALLOC_GROW(w->tmp, b->nr / 2 + 1, w->tmp_alloc);
+		oe_sort(b->e, b->nr, w->tmp);
+		for (size_t i = 0; i < b->nr && !err; i++) {
+			if (i + 4 < b->nr) {
+				__builtin_prefetch(b->e[i + 4].ev);
+				__builtin_prefetch((const u8 *)b->e[i + 4].ev + 64);
+			}
+			err = deliver(w->data, b->e[i].ev, b->e[i].evsel, b->e[i].off);
+		}
+		return err;
+	}
+	ALLOC_GROW(w->keys, b->nr, w->keys_alloc);
+	ALLOC_GROW(w->keys_tmp, b->nr, w->keys_tmp_alloc);
+	for (size_t i = 0; i < b->nr; i++)
+		w->keys[i] = (b->e[i].ts - b->min_ts) << OE_IDX_BITS | i;
+	order = oe_radix_sort(w->keys, w->keys_tmp, b->nr, OE_IDX_BITS, bits);
+	for (size_t i = 0; i < b->nr && !err; i++) {
+		const struct oe_entry *e = &b->e[order[i] & ((1u << OE_IDX_BITS) - 1)];
+
+		if (i + 4 < b->nr) {
+			const struct oe_entry *f = &b->e[order[i + 4] & ((1u << OE_IDX_BITS) - 1)];
+
+			__builtin_prefetch(f->ev);
+			__builtin_prefetch((const u8 *)f->ev + 64);
+		}
+		err = deliver(w->data, e->ev, e->evsel, e->off);
+	}
+	return err;
+}
 
 static void *oe_worker_main(void *arg)
 {
@@ -364,11 +455,8 @@ static void *oe_worker_main(void *arg)
 		b = w->todo;
 		failed = w->err != 0;
 		pthread_mutex_unlock(&w->lock);
-		for (size_t i = 0; i < b->nr && !failed && !err; i++) {
-			if (i + 4 < b->nr)
-				__builtin_prefetch(b->e[i + 4].ev);
-			err = deliver(w->data, b->e[i].ev, b->e[i].evsel, b->e[i].off);
-		}
+		if (!failed)
+			err = oe_worker_deliver(w, b);
 		pthread_mutex_lock(&w->lock);
 		if (err && !w->err) {
 			w->err = err;
@@ -439,26 +527,54 @@ static void oe_worker_stop(struct kp_reader *rd)
 	pthread_join(w->thread, NULL);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
+	free(w->tmp);
+	free(w->keys);
+	free(w->keys_tmp);
 	free(w);
 	rd->worker = NULL;
 }
 
-/* hand q[q_head .. q_head + n) to the worker */
-static int oe_submit(struct kp_reader *rd, size_t n)
+/*
+ * Move the queued records due (time <= @limit) to the batch, in arrival order,
+ * keep the others in order, and hand the batch to the worker.
+ */
+static int oe_submit(struct kp_reader *rd, u64 limit)
 {
 	struct oe_worker *w = rd->worker;
 	struct oe_batch *b = &rd->batch;
+	size_t keep = rd->q_head, n = 0, inversions = 0;
+	u64 min_off = ~0ULL, last = 0, first = ~0ULL, prev = 0;
 	int err = oe_wait(rd);
 
 	if (err)
 		return err;
-	ALLOC_GROW(b->e, n, b->alloc);
-	memcpy(b->e, rd->q + rd->q_head, n * sizeof(*b->e));
+	ALLOC_GROW(b->e, rd->q_nr - rd->q_head, b->alloc);
+	for (size_t i = rd->q_head; i < rd->q_nr; i++) {
+		const struct oe_entry *e = &rd->q[i];
+
+		if (e->ts > limit) {
+			rd->q[keep++] = *e;
+			continue;
+		}
+		b->e[n++] = *e;
+		if (!e->chunk && e->off < min_off)
+			min_off = e->off;
+		if (e->ts > last)
+			last = e->ts;
+		if (e->ts < first)
+			first = e->ts;
+		inversions += e->ts < prev;
+		prev = e->ts;
+	}
+	rd->q_nr = rd->q_sorted = keep;
+	if (!n)
+		return 0;
+	rd->last_flush = last;
 	b->nr = n;
-	b->min_off = ~0ULL;
-	for (size_t i = 0; i < n; i++)
-		if (!b->e[i].chunk && b->e[i].off < b->min_off)
-			b->min_off = b->e[i].off;
+	b->min_off = min_off;
+	b->min_ts = first;
+	b->max_ts = last;
+	b->nr_inversions = inversions;
 	rd->inflight = true;
 	pthread_mutex_lock(&w->lock);
 	w->todo = b;
@@ -475,21 +591,9 @@ static int oe_flush(struct perf_data *data, u64 limit)
 	size_t i;
 	int err = 0;
 
+	if (rd->worker)
+		return oe_submit(rd, limit);
 	oe_prepare(rd);
-	if (rd->worker) {
-		size_t n = oe_upper_from_end(rd->q + rd->q_head, rd->q_nr - rd->q_head, limit);
-
-		if (!n)
-			return 0;
-		err = oe_submit(rd, n);
-		if (err)
-			return err;
-		rd->last_flush = rd->q[rd->q_head + n - 1].ts;
-		rd->q_head += n;
-		if (rd->q_head == rd->q_nr)
-			rd->q_head = rd->q_nr = rd->q_sorted = 0;
-		return 0;
-	}
 	for (i = rd->q_head; i < rd->q_nr; i++) {
 		struct oe_entry *e = &rd->q[i];
 

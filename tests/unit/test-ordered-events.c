@@ -120,6 +120,38 @@ static void test_sort_patterns(void **state)
 	}
 }
 
+static void test_radix_stable(void **state)
+{
+	rng_state = 4242;
+	for (int iter = 0; iter < 200; iter++) {
+		size_t n = rnd() % 5000;
+		unsigned int bits = 1 + (unsigned int)(rnd() % 36);
+		u64 *keys = xcalloc(n + 1, 8), *tmp = xcalloc(n + 1, 8), *want = xcalloc(n + 1, 8);
+		const u64 *got;
+
+		/* time in the high bits, position below: sorted by time, stable = sorted keys */
+		for (size_t i = 0; i < n; i++)
+			keys[i] = (rnd() & ((1ULL << bits) - 1)) << 28 | i;
+		memcpy(want, keys, n * 8);
+		for (size_t j = 1; j < n; j++) {
+			u64 k = want[j];
+			size_t m = j;
+
+			while (m > 0 && want[m - 1] > k) {
+				want[m] = want[m - 1];
+				m--;
+			}
+			want[m] = k;
+		}
+		got = oe_radix_sort(keys, tmp, n, 28, bits);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(got[i], want[i]);
+		free(keys);
+		free(tmp);
+		free(want);
+	}
+}
+
 static void test_merge_overlaps(void **state)
 {
 	rng_state = 12345;
@@ -301,14 +333,15 @@ static int read_file(const char *path, struct seen *w, bool ordered, u64 step, i
 static void test_random_rounds_match_model(void **state)
 {
 	rng_state = 777;
-	for (int iter = 0; iter < 60; iter++) {
-		size_t n = 1 + rnd() % 3000;
+	for (int iter = 0; iter < 66; iter++) {
+		/* the last ones: one big batch at the end, sorted by radix on the worker */
+		size_t n = iter < 60 ? 1 + rnd() % 3000 : 20000 + rnd() % 1000;
 		struct model m = { 0 };
 		struct fx_file ff;
 		struct strbuf sb = STRBUF_INIT;
 		struct seen w;
 		u64 base = 1000, skew = 1 + rnd() % 5000;
-		int round_every = 1 + (int)(rnd() % 400);
+		int round_every = iter < 60 ? 1 + (int)(rnd() % 400) : 1 << 30;
 		bool swap = iter & 1;
 		char *path;
 
@@ -489,6 +522,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sort_patterns),
 		cmocka_unit_test(test_merge_overlaps),
+		cmocka_unit_test(test_radix_stable),
 		cmocka_unit_test(test_random_rounds_match_model),
 		cmocka_unit_test(test_release_ordered),
 		cmocka_unit_test(test_release_unordered),

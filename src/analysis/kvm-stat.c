@@ -84,7 +84,9 @@ struct kvm_stat {
 	u32 nr_threads, alloc_threads;
 	u32 *thread_hash;
 	u32 thread_hash_size;
-	u32 last_thread; /* index + 1 of the last thread looked up: events come in bursts */
+	/* direct-mapped caches in front of the hashes (index + 1; rows are never removed) */
+	u32 thread_cache[1024]; /* by tid */
+	u32 all_cache[256]; /* rows of @all by key and info */
 	struct evsel_info *evinfo;
 	int nr_evinfo;
 	struct comm_ent *comms;
@@ -251,6 +253,23 @@ static u32 table__findnew(struct kvm_stat_table *t, u64 key, int info, u32 *seq)
 	return idx;
 }
 
+/* table__findnew() on kvm->all, once per begin event: a cache first */
+static u32 all__findnew(struct kvm_stat *kvm, u64 key, int info)
+{
+	u32 *slot = &kvm->all_cache[((key * 0x9e3779b97f4a7c15ULL) >> 56) ^ (u8)info];
+	u32 idx;
+
+	if (*slot) {
+		const struct kvm_stat_row *row = &kvm->all.rows[*slot - 1];
+
+		if (row->key == key && row->info == info)
+			return *slot - 1;
+	}
+	idx = table__findnew(&kvm->all, key, info, &kvm->seq);
+	*slot = idx + 1;
+	return idx;
+}
+
 static struct kvm_stat_table *groups__findnew(struct kvm_stat_table **arr, u32 *nr, u32 *alloc,
 					      s64 pid, s64 vcpu)
 {
@@ -286,13 +305,15 @@ static struct vcpu_rec *thread__findnew(struct kvm_stat *kvm, u32 pid, u32 tid)
 	u32 h, idx;
 	struct vcpu_rec *rec;
 
-	if (kvm->last_thread && kvm->threads[kvm->last_thread - 1].tid == tid)
-		return &kvm->threads[kvm->last_thread - 1];
+	u32 *slot = &kvm->thread_cache[tid & (ARRAY_SIZE(kvm->thread_cache) - 1)];
+
+	if (*slot && kvm->threads[*slot - 1].tid == tid)
+		return &kvm->threads[*slot - 1];
 	if (kvm->thread_hash_size) {
 		h = hash_u64(tid) & (kvm->thread_hash_size - 1);
 		while ((idx = kvm->thread_hash[h])) {
 			if (kvm->threads[idx - 1].tid == tid) {
-				kvm->last_thread = idx;
+				*slot = idx;
 				return &kvm->threads[idx - 1];
 			}
 			h = (h + 1) & (kvm->thread_hash_size - 1);
@@ -311,7 +332,7 @@ static struct vcpu_rec *thread__findnew(struct kvm_stat *kvm, u32 pid, u32 tid)
 	while (kvm->thread_hash[h])
 		h = (h + 1) & (kvm->thread_hash_size - 1);
 	kvm->thread_hash[h] = idx + 1;
-	kvm->last_thread = idx + 1;
+	*slot = idx + 1;
 	return rec;
 }
 
@@ -453,22 +474,32 @@ int kvm_stat__setup_evlist(struct kvm_stat *kvm, const struct evlist *evlist, co
 	return 0;
 }
 
-static int read_field(const struct evsel_info *info, int f, const struct perf_sample *sample,
-		      u64 *val)
+static __attribute__((noinline, cold)) int field_error(const struct evsel_info *info, int f,
+							const struct perf_sample *sample)
 {
 	const struct tep_format_field *field = info->field[f];
-	const u8 *p;
 
-	if (!field) {
-		*val = 0;
-		return 0;
-	}
 	if (!sample->raw_data || (u64)info->off[f] + info->size[f] > sample->raw_size)
 		return kp_error(KP_ERR_MISSING_FIELD,
 				"%s sample at time %llu: raw data of %u bytes is too short for "
 				"field '%s' (offset %d, size %d)",
 				info->name, (unsigned long long)sample->time, sample->raw_size,
 				field->name, field->offset, field->size);
+	return kp_error(KP_ERR_MISSING_FIELD, "%s: field '%s' has an unreadable size %d",
+			info->name, field->name, field->size);
+}
+
+static inline int read_field(const struct evsel_info *info, int f,
+			     const struct perf_sample *sample, u64 *val)
+{
+	const u8 *p;
+
+	if (!info->field[f]) {
+		*val = 0;
+		return 0;
+	}
+	if (!sample->raw_data || (u64)info->off[f] + info->size[f] > sample->raw_size)
+		return field_error(info, f, sample);
 	/* as libtraceevent reads it: in the file's byte order, of the format's size */
 	p = (const u8 *)sample->raw_data + info->off[f];
 	switch (info->size[f]) {
@@ -497,8 +528,7 @@ static int read_field(const struct evsel_info *info, int f, const struct perf_sa
 		return 0;
 	}
 	default:
-		return kp_error(KP_ERR_MISSING_FIELD, "%s: field '%s' has an unreadable size %d",
-				info->name, field->name, field->size);
+		return field_error(info, f, sample);
 	}
 }
 
@@ -662,7 +692,7 @@ static void handle_end(struct kvm_stat *kvm, struct vcpu_rec *rec, u64 key, int 
 	if (row == NO_ROW && key == INVALID_KEY)
 		return; /* neither begin nor end knew the key */
 	if (row == NO_ROW)
-		row = table__findnew(&kvm->all, key, info, &kvm->seq);
+		row = all__findnew(kvm, key, info);
 	rec->last_row = NO_ROW;
 	rec->start_time = 0;
 	if (time < begin)
@@ -781,8 +811,7 @@ void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)
 	if (kvm->opts.vcpu != -1 && kvm->opts.vcpu != rec->vcpu_id)
 		return;
 	if (is_begin(kvm, ev, &key, &info)) {
-		rec->last_row = key != INVALID_KEY ? table__findnew(&kvm->all, key, info, &kvm->seq)
-						   : NO_ROW;
+		rec->last_row = key != INVALID_KEY ? all__findnew(kvm, key, info) : NO_ROW;
 		rec->start_time = ev->time;
 		return;
 	}

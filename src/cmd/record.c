@@ -36,6 +36,7 @@
 #include "collect/events.h"
 #include "collect/evopen.h"
 #include "collect/hits.h"
+#include "collect/ring-write.h"
 #include "collect/ring.h"
 #include "collect/synth.h"
 #include "collect/target.h"
@@ -106,10 +107,9 @@ struct record {
 	int child_status;
 	bool child_done;
 	/* output */
-	struct perf_writer *w;
+	struct kp_ring_writer out; /* the file (out.w), its sticky write error, records */
 	struct kp_hits *hits;
-	int write_err;
-	u64 samples, lost, lost_samples, throttled, unthrottled, wakeups, records;
+	u64 samples, lost, lost_samples, throttled, unthrottled, wakeups;
 	u64 first_time, last_time;
 	bool have_time;
 	int time_off; /* u64 index of the sample time in a SAMPLE body, -1 if none */
@@ -258,24 +258,12 @@ static void kill_workload(struct record *rec)
 
 /* ---- writing ---- */
 
-static int rec_write(struct record *rec, const void *ev, size_t size)
-{
-	int err;
-
-	if (rec->write_err)
-		return rec->write_err;
-	err = perf_writer__write(rec->w, ev, size);
-	if (err)
-		rec->write_err = err;
-	return err;
-}
-
 static int synth_emit(void *arg, const union perf_event *ev)
 {
 	struct record *rec = arg;
 
 	kp_hits__event(rec->hits, ev);
-	return rec_write(rec, ev, ev->header.size);
+	return kp_ring_writer__write(&rec->out, ev, ev->header.size);
 }
 
 static void note_record(struct record *rec, const union perf_event *ev)
@@ -325,38 +313,16 @@ static void note_record(struct record *rec, const union perf_event *ev)
 	}
 }
 
-/* drain every ring once; returns the number of records written */
+/* one record of the rings, before it is written */
+static void note_ring_record(void *arg, const union perf_event *ev)
+{
+	note_record(arg, ev);
+}
+
+/* drain every ring once; returns the number of records found */
 static u64 drain_rings(struct record *rec)
 {
-	u64 n = 0;
-
-	for (int r = 0; r < rec->target.nr_rings; r++) {
-		struct kp_ring *ring = &rec->target.rings[r];
-		union perf_event *ev;
-
-		if (kp_ring__read_init(ring) < 0) {
-			if (ring->corrupt) {
-				pr_warning("ring buffer of %s %d is corrupt; dropping its contents",
-					   ring->cpu >= 0 ? "CPU" : "thread", ring->cpu);
-				kp_ring__consume(ring);
-			}
-			continue;
-		}
-		while ((ev = kp_ring__read_event(ring)) != NULL) {
-			note_record(rec, ev);
-			/* a full disk stops writing, but the rings are still emptied */
-			rec_write(rec, ev, ev->header.size);
-			n++;
-		}
-		kp_ring__consume(ring);
-	}
-	if (n) {
-		struct perf_event_header fr = { .type = PERF_RECORD_FINISHED_ROUND, .size = 8 };
-
-		rec_write(rec, &fr, sizeof(fr));
-	}
-	rec->records += n;
-	return n;
+	return kp_ring_writer__drain(&rec->out, rec->target.rings, rec->target.nr_rings);
 }
 
 /* ---- synthesis ---- */
@@ -391,9 +357,9 @@ static int synthesize(struct record *rec)
 	s->proc_map_timeout_ms = rec->proc_map_timeout;
 	err = kp_target__synthesize(&rec->target, s, &o);
 	free(s);
-	if (err && !rec->write_err)
+	if (err && !rec->out.err)
 		return err;
-	return rec->write_err;
+	return rec->out.err;
 }
 
 /* ---- build-ids ---- */
@@ -475,7 +441,7 @@ static int record_loop(struct record *rec, int sfd)
 		if (n > 0)
 			rec->wakeups++;
 		drain_rings(rec);
-		if (rec->write_err)
+		if (rec->out.err)
 			break;
 		if (pfd[t->nr_rings].revents & POLLIN) {
 			struct signalfd_siginfo si;
@@ -544,7 +510,7 @@ static void record_exit(struct record *rec)
 	kp_target__exit(&rec->target);
 	evlist__exit(&rec->evlist);
 	kp_hits__delete(rec->hits);
-	perf_writer__delete(rec->w);
+	perf_writer__delete(rec->out.w);
 }
 
 static int parse_options(struct record *rec, int argc, char **argv)
@@ -735,7 +701,7 @@ static int finish_file(struct record *rec)
 	err = perf_header__fill_host(&header, rec->ctx->argc, rec->ctx->argv);
 	if (err)
 		pr_warning("cannot describe the host in the header: %s", kp_errmsg(err));
-	if (!rec->no_buildid && !rec->write_err) {
+	if (!rec->no_buildid && !rec->out.err) {
 		kp_hits__for_each(rec->hits, add_build_id, &bc);
 		perf_header__set_feat(&header, HEADER_BUILD_ID);
 	}
@@ -768,7 +734,7 @@ static int finish_file(struct record *rec)
 		}
 		break;
 	}
-	err = perf_writer__finish(rec->w, &header);
+	err = perf_writer__finish(rec->out.w, &header);
 	perf_header__exit(&header);
 	return err;
 }
@@ -854,6 +820,8 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 	int sfd = -1, err, status = KP_EXIT_FAILURE;
 
 	evlist__init(&rec.evlist);
+	rec.out.note = note_ring_record;
+	rec.out.arg = &rec;
 	err = parse_options(&rec, argc, argv);
 	if (err) {
 		record_exit(&rec);
@@ -903,20 +871,20 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 		status = KP_EXIT_OK;
 		goto out;
 	}
-	err = perf_writer__open(&rec.w, rec.output);
+	err = perf_writer__open(&rec.out.w, rec.output);
 	for (int e = 0; !err && e < rec.evlist.nr; e++) {
 		struct evsel *ev = rec.evlist.entries[e];
 
-		err = perf_writer__add_evsel(rec.w, &ev->attr, evsel__name(ev), ev->ids,
+		err = perf_writer__add_evsel(rec.out.w, &ev->attr, evsel__name(ev), ev->ids,
 					     ev->nr_ids);
 	}
 	if (!err && rec.comp_level)
-		err = perf_writer__set_compression(rec.w, rec.comp_level);
+		err = perf_writer__set_compression(rec.out.w, rec.comp_level);
 	if (!err)
-		err = perf_writer__start(rec.w);
+		err = perf_writer__start(rec.out.w);
 	if (!err)
 		err = synthesize(&rec);
-	if (err && rec.write_err)
+	if (err && rec.out.err)
 		goto write_failed;
 	if (err) {
 		status = kp_fail(err);
@@ -937,15 +905,15 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 	kp_target__ioctl(&rec.target, PERF_EVENT_IOC_DISABLE);
 	kill_workload(&rec);
 	/* the kernel may still be finishing records: drain until quiet */
-	while (drain_rings(&rec) && !rec.write_err)
+	while (drain_rings(&rec) && !rec.out.err)
 		;
-	if (rec.write_err) {
+	if (rec.out.err) {
 		/* stop on ENOSPC/EIO: keep what was written, tell where it is */
 		u64 kept;
 
 write_failed:
 		kept = 0;
-		fprintf(stderr, "error: %s\n", kp_errmsg(rec.write_err));
+		fprintf(stderr, "error: %s\n", kp_errmsg(rec.out.err));
 		err = salvage_partial(&rec, &kept);
 		if (err)
 			fprintf(stderr, "error: %s\n", kp_errmsg(err));

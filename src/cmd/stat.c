@@ -23,6 +23,7 @@
 #include "cmd/builtin.h"
 #include "collect/events.h"
 #include "collect/evopen.h"
+#include "collect/ring-write.h"
 #include "collect/ring.h"
 #include "collect/synth.h"
 #include "data/reader.h"
@@ -424,33 +425,15 @@ struct stat_rec {
 	struct kp_ring *rings;
 	int nr_rings;
 	unsigned int pages;
-	struct perf_writer *w;
+	struct kp_ring_writer out; /* the file (out.w), its sticky write error, records */
 	bool system_wide;
 	char **workload;
 	pid_t child;
 	int go_pipe;
 	int child_status;
 	bool child_done;
-	int write_err;
-	u64 nr_records, nr_samples, nr_lost;
+	u64 nr_samples, nr_lost;
 };
-
-static int rec_write(struct stat_rec *r, const void *ev, size_t size)
-{
-	int err;
-
-	if (r->write_err)
-		return r->write_err;
-	err = perf_writer__write(r->w, ev, size);
-	if (err)
-		r->write_err = err;
-	return err;
-}
-
-static int rec_synth_emit(void *arg, const union perf_event *ev)
-{
-	return rec_write(arg, ev, ev->header.size);
-}
 
 static void rec_online_cpus(struct stat_rec *r)
 {
@@ -618,33 +601,20 @@ static int rec_open(struct stat_rec *r)
 	return 0;
 }
 
+/* one record of the rings, before it is written */
+static void rec_note(void *arg, const union perf_event *ev)
+{
+	struct stat_rec *r = arg;
+
+	if (ev->header.type == PERF_RECORD_SAMPLE)
+		r->nr_samples++;
+	else if (ev->header.type == PERF_RECORD_LOST)
+		r->nr_lost += ev->lost.lost;
+}
+
 static u64 rec_drain(struct stat_rec *r)
 {
-	static const struct perf_event_header round = { .type = PERF_RECORD_FINISHED_ROUND,
-							 .size = sizeof(round) };
-	u64 n = 0;
-
-	for (int i = 0; i < r->nr_rings; i++) {
-		struct kp_ring *ring = &r->rings[i];
-		union perf_event *ev;
-
-		if (kp_ring__read_init(ring))
-			continue;
-		while ((ev = kp_ring__read_event(ring))) {
-			if (ev->header.type == PERF_RECORD_SAMPLE)
-				r->nr_samples++;
-			else if (ev->header.type == PERF_RECORD_LOST)
-				r->nr_lost += ev->lost.lost;
-			rec_write(r, ev, ev->header.size);
-			n++;
-		}
-		kp_ring__consume(ring);
-	}
-	/* an ordering barrier for readers, as perf record writes after each pass */
-	if (n)
-		rec_write(r, &round, sizeof(round));
-	r->nr_records += n;
-	return n;
+	return kp_ring_writer__drain(&r->out, r->rings, r->nr_rings);
 }
 
 static int rec_loop(struct stat_rec *r, int sfd)
@@ -659,7 +629,7 @@ static int rec_loop(struct stat_rec *r, int sfd)
 	}
 	pfd[r->nr_rings].fd = sfd;
 	pfd[r->nr_rings].events = POLLIN;
-	while (!stop && !r->write_err) {
+	while (!stop && !r->out.err) {
 		int n = poll(pfd, (nfds_t)r->nr_rings + 1, 200);
 
 		if (n < 0 && errno != EINTR) {
@@ -762,7 +732,7 @@ static int rec_finish(struct stat_rec *r)
 	header.tracing_data_size = blob.len;
 	header.tracing_data = strbuf_detach(&blob, NULL);
 	perf_header__set_feat(&header, HEADER_TRACING_DATA);
-	err = perf_writer__finish(r->w, &header);
+	err = perf_writer__finish(r->out.w, &header);
 	perf_header__exit(&header);
 	return err;
 }
@@ -785,6 +755,8 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 	char *end;
 	unsigned long pages = geteuid() == 0 ? 1024 : 0; /* perf kvm stat record: -m 1024 */
 
+	r.out.note = rec_note;
+	r.out.arg = &r;
 	sigprocmask(SIG_SETMASK, NULL, &oldmask);
 
 	opterr = 0;
@@ -856,17 +828,17 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 	if (!err)
 		err = rec_open(&r);
 	if (!err)
-		err = perf_writer__open(&r.w, r.path);
+		err = perf_writer__open(&r.out.w, r.path);
 	for (int e = 0; !err && e < r.nr_evs; e++)
-		err = perf_writer__add_evsel(r.w, &r.evs[e].attr, r.evs[e].name, r.evs[e].ids,
+		err = perf_writer__add_evsel(r.out.w, &r.evs[e].attr, r.evs[e].name, r.evs[e].ids,
 					     r.evs[e].nr_ids);
 	if (!err)
-		err = perf_writer__start(r.w);
+		err = perf_writer__start(r.out.w);
 	if (!err && !rec_exec_enables(&r)) {
 		struct kp_synth *s = xmalloc(sizeof(*s));
 
 		/* thread names for the VMs, as perf record synthesizes them */
-		kp_synth__init(s, rec_synth_emit, &r, STAT_ID_HDR_SIZE);
+		kp_synth__init(s, kp_ring_writer__emit, &r.out, STAT_ID_HDR_SIZE);
 		if (r.system_wide)
 			err = kp_synth__all(s);
 		for (int i = 0; !err && i < r.nr_procs; i++)
@@ -892,15 +864,15 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 		kp_event_ioctl(r.fds[i], PERF_EVENT_IOC_DISABLE, 0);
 	rec_drain(&r);
 	if (!err)
-		err = r.write_err;
-	if (err && err == r.write_err)
+		err = r.out.err;
+	if (err && err == r.out.err)
 		keep_partial(&r); /* before perf_writer__delete() removes FILE.tmp */
 	if (!err)
 		err = rec_finish(&r);
 	if (err)
 		goto fail;
 	fprintf(stderr, "[ kvmprof stat record: wrote %llu samples (%llu records) to '%s'",
-		(unsigned long long)r.nr_samples, (unsigned long long)r.nr_records, r.path);
+		(unsigned long long)r.nr_samples, (unsigned long long)r.out.nr_records, r.path);
 	if (r.nr_lost)
 		fprintf(stderr, ", LOST %llu events (use a larger -m)",
 			(unsigned long long)r.nr_lost);
@@ -925,7 +897,7 @@ out:
 		close(r.fds[i]);
 	for (int e = 0; e < r.nr_evs; e++)
 		free(r.evs[e].ids);
-	perf_writer__delete(r.w);
+	perf_writer__delete(r.out.w);
 	free(r.rings);
 	free(r.fds);
 	free(r.cpus);

@@ -561,7 +561,8 @@ static int read_bpf_btf(struct feat_cursor *c, struct perf_header *h)
 			c->pos += b.size;
 			continue;
 		}
-		b.data = xmemdup(c->buf + c->pos, b.size ? b.size : 1);
+		/* no copy for an empty blob: there may be no byte left (fuzz finding) */
+		b.data = b.size ? xmemdup(c->buf + c->pos, b.size) : xzalloc(1);
 		c->pos += b.size;
 		ALLOC_GROW(h->btfs, h->nr_btfs + 1, alloc);
 		memmove(&h->btfs[at + 1], &h->btfs[at], (h->nr_btfs - at) * sizeof(b));

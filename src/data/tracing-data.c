@@ -99,6 +99,45 @@ static void format_name(const char *fmt, char *out, size_t sz)
 		snprintf(out, sz, "(unnamed)");
 }
 
+static bool is_ident(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
+
+/* is @name (@len bytes) declared by a "field:TYPE NAME[N];" line before @end? */
+static bool td_field_declared(const char *text, const char *end, const char *name, size_t len)
+{
+	for (const char *f = strstr(text, "field:"); f && f < end; f = strstr(f + 6, "field:")) {
+		const char *semi = memchr(f, ';', (size_t)(end - f));
+		const char *q;
+
+		if (!semi)
+			return false;
+		q = semi;
+		if (q > f && q[-1] == ']') /* NAME[N] */
+			while (q > f && *q != '[')
+				q--;
+		if ((size_t)(q - f) > len && !memcmp(q - len, name, len) && !is_ident(q[-(long)len - 1]))
+			return true;
+	}
+	return false;
+}
+
+/* libtraceevent 1.7 dereferences NULL on a REC->NAME that is not a field */
+static bool td_rec_fields_known(const char *text, const char *pf)
+{
+	for (const char *r = strstr(pf, "REC->"); r; r = strstr(r + 5, "REC->")) {
+		size_t len = 0;
+
+		while (is_ident(r[5 + len]))
+			len++;
+		if (!len || !td_field_declared(text, pf, r + 5, len))
+			return false;
+	}
+	return true;
+}
+
 /*
  * libtraceevent 1.7 dereferences NULL on some malformed "print fmt:"
  * expressions (unbalanced brackets, unterminated strings): cut such a print
@@ -128,8 +167,8 @@ static void td_check_print_fmt(char *text)
 				break;
 		}
 	}
-	if (str || depth) {
-		pr_debug("tracing data: unbalanced print fmt ignored");
+	if (str || depth || !td_rec_fields_known(text, p)) {
+		pr_debug("tracing data: unbalanced print fmt or unknown REC-> field, ignored");
 		*p = '\0';
 	}
 }
@@ -164,6 +203,10 @@ static bool td_fields_ok(const char *text)
 
 	if (!p || !pf || pf < p)
 		return false;
+	/* the kernel writes printable ASCII; libtraceevent's parser chokes on the rest */
+	for (const unsigned char *q = (const unsigned char *)text; *q; q++)
+		if ((*q < 0x20 && *q != '\n' && *q != '\t') || *q > 0x7e)
+			return false;
 	for (p += 9; p < pf;) {
 		const char *nl = memchr(p, '\n', (size_t)(pf + 1 - p));
 

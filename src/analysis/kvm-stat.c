@@ -87,6 +87,7 @@ struct kvm_stat {
 	/* direct-mapped caches in front of the hashes (index + 1; rows are never removed) */
 	u32 thread_cache[1024]; /* by tid */
 	u32 all_cache[256]; /* rows of @all by key and info */
+	u32 paired_kinds; /* bit per kvm_tp_kind that can begin or end an interval */
 	struct evsel_info *evinfo;
 	int nr_evinfo;
 	struct comm_ent *comms;
@@ -345,6 +346,22 @@ struct kvm_stat *kvm_stat__new(const struct kvm_stat_opts *opts)
 	kvm->opts = *opts;
 	table__init(&kvm->all, -1, -1);
 	table__init(&kvm->fb_all, -1, -1);
+	/* what is_begin() and is_end() can say yes to, for this report */
+	kvm->paired_kinds = 1u << KVM_TP_ENTRY;
+	switch (opts->report) {
+	case KVM_REPORT_VMEXIT:
+		kvm->paired_kinds |= 1u << KVM_TP_EXIT;
+		break;
+	case KVM_REPORT_MMIO:
+		kvm->paired_kinds |= 1u << KVM_TP_EXIT | 1u << KVM_TP_MMIO;
+		break;
+	case KVM_REPORT_IOPORT:
+		kvm->paired_kinds |= 1u << KVM_TP_PIO;
+		break;
+	case KVM_REPORT_MSR:
+		kvm->paired_kinds |= 1u << KVM_TP_MSR;
+		break;
+	}
 	return kvm;
 }
 
@@ -795,6 +812,13 @@ void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)
 	kvm->nr_tp[ev->kind]++;
 	if (ev->kind == KVM_TP_ENTRY)
 		kvm->seen_entry = true;
+	/*
+	 * Once the access model is out of the picture, an event that can
+	 * neither begin nor end an interval changes nothing but its count
+	 * (about half of the events, for a report on one kind of access).
+	 */
+	if (kvm->seen_entry && !(kvm->paired_kinds >> ev->kind & 1))
+		return;
 	rec = thread__findnew(kvm, ev->pid, ev->tid);
 	/* once a kvm_entry was seen the fallback can no longer be chosen */
 	if (!kvm->seen_entry)

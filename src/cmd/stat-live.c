@@ -11,7 +11,7 @@
  *    refresh (deltas of the cumulative rows go into the interval's kvm_stat
  *    through kvm_stat__add());
  *  - streaming (--no-bpf, or when BPF is unavailable): the KVM tracepoints are
- *    opened per CPU through collect/evopen.h with CLOCK_MONOTONIC timestamps
+ *    opened per CPU through collect/target.h with CLOCK_MONOTONIC timestamps
  *    (the clock of bpf_ktime_get_ns(), so both modes time alike), drained from
  *    the rings (records copied out before the space is consumed) into a time
  *    ordered queue (analysis/kvm-stat-live.h) and fed to kvm_stat__event().
@@ -43,6 +43,7 @@
 #include "collect/events.h"
 #include "collect/evopen.h"
 #include "collect/ring.h"
+#include "collect/target.h"
 #include "data/evsel.h"
 #include "data/reader.h"
 #include "data/tracing-data.h"
@@ -122,20 +123,10 @@ struct live {
 	u64 prev_tp[KSB_TP_NR];
 	u64 prev_dropped;
 	/* streaming */
-	int *cpus, nr_cpus;
-	struct kp_attr attrs[NR_TPS];
-	const char *names[NR_TPS];
-	int nr_evs;
 	struct tep_handle *tep;
-	struct evsel evsels[NR_TPS];
-	struct evsel *evsel_ptrs[NR_TPS];
 	struct evlist evlist; /* the KVM events, for kvm_stat__setup_evlist */
-	struct evsel drain_evsel; /* every record parses alike: one evsel for the drain */
-	struct evsel *drain_ptr;
-	struct evlist drain_list;
-	int *fds, nr_fds, alloc_fds;
-	struct kp_ring *rings;
-	int nr_rings;
+	struct evlist drain_list; /* every record parses alike: one event for the drain */
+	struct kp_target target; /* CPUs, fds and rings */
 	struct perf_tool tool;
 	struct kvm_stat_queue queue;
 	int err;
@@ -383,10 +374,10 @@ static int live_sample(struct perf_tool *tool, union perf_event *event, struct p
 		return 0;
 	/* the tracepoint's id is the common_type field at the start of the raw data */
 	memcpy(&type, sample->raw_data, sizeof(type));
-	for (int e = 0; e < l->nr_evs; e++) {
-		if (l->evsels[e].attr.config != type)
+	for (int e = 0; e < l->evlist.nr; e++) {
+		if (l->evlist.entries[e]->attr.config != type)
 			continue;
-		ret = kvm_stat__decode(l->reps[0].ival, &l->evsels[e], sample, &ev);
+		ret = kvm_stat__decode(l->reps[0].ival, l->evlist.entries[e], sample, &ev);
 		if (ret < 0)
 			return ret;
 		if (ret)
@@ -402,130 +393,68 @@ static int live_lost(struct perf_tool *tool, union perf_event *event, struct per
 	return 0;
 }
 
-static void online_cpus(struct live *l)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char *p;
-
-	if (strbuf_read_file(&sb, "/sys/devices/system/cpu/online", 4096) > 0) {
-		p = sb.buf;
-		while (*p && *p != '\n') {
-			long a = strtol(p, &p, 10), b = a;
-
-			if (*p == '-')
-				b = strtol(p + 1, &p, 10);
-			for (long c = a; c <= b && c < 4096; c++) {
-				l->cpus = xreallocarray(l->cpus, (size_t)l->nr_cpus + 1, sizeof(int));
-				l->cpus[l->nr_cpus++] = (int)c;
-			}
-			if (*p != ',')
-				break;
-			p++;
-		}
-	}
-	strbuf_release(&sb);
-	if (!l->nr_cpus) {
-		l->cpus = xmalloc(sizeof(int));
-		l->cpus[l->nr_cpus++] = 0;
-	}
-}
-
 static int stream_open(struct live *l)
 {
 	struct strbuf blob = STRBUF_INIT;
-	int err;
+	const char *names[NR_TPS];
+	int nr = 0, err;
 
+	evlist__init(&l->evlist);
+	evlist__init(&l->drain_list);
 	for (size_t i = 0; i < NR_TPS; i++) {
-		struct kp_attr *a = &l->attrs[l->nr_evs];
+		struct kp_attr a;
+		struct evsel *ev;
 
-		memset(a, 0, sizeof(*a));
-		if (kp_event__parse(live_tps[i], a)) {
+		memset(&a, 0, sizeof(a));
+		if (kp_event__parse(live_tps[i], &a)) {
 			fprintf(stderr, "note: tracepoint %s is not available here\n", live_tps[i]);
 			continue;
 		}
-		a->size = KP_ATTR_SIZE_VER7;
-		a->sample_period = 1;
-		a->sample_type = LIVE_SAMPLE_TYPE;
-		a->clockid = CLOCK_MONOTONIC;
-		kp_attr_set_flag(a, KP_ATTR_USE_CLOCKID);
-		kp_attr_set_flag(a, KP_ATTR_DISABLED);
-		kp_attr_set_flag(a, KP_ATTR_WATERMARK);
-		a->wakeup_events = (u32)(l->pages * (u64)getpagesize() / 4);
-		l->names[l->nr_evs++] = live_tps[i];
+		a.size = KP_ATTR_SIZE_VER7;
+		a.sample_period = 1;
+		a.sample_type = LIVE_SAMPLE_TYPE;
+		a.clockid = CLOCK_MONOTONIC;
+		kp_attr_set_flag(&a, KP_ATTR_USE_CLOCKID);
+		kp_attr_set_flag(&a, KP_ATTR_DISABLED);
+		kp_attr_set_flag(&a, KP_ATTR_WATERMARK);
+		a.wakeup_events = (u32)(l->pages * (u64)getpagesize() / 4);
+		ev = evsel__new(&a, l->evlist.nr);
+		ev->name = xstrdup(live_tps[i]);
+		evlist__add(&l->evlist, ev);
+		names[nr++] = live_tps[i];
 	}
-	if (!l->nr_evs)
+	if (!nr)
 		return kp_error(KP_ERR_NO_TRACEPOINT, "no KVM tracepoint here: is the kvm module "
 				"loaded and tracefs mounted (/sys/kernel/tracing)?");
-	err = tracing_data__build(&blob, l->names, l->nr_evs);
+	err = tracing_data__build(&blob, names, nr);
 	if (!err)
 		err = tracing_data__parse(&l->tep, blob.buf, blob.len);
 	strbuf_release(&blob);
 	if (err)
 		return err;
-	for (int e = 0; e < l->nr_evs; e++) {
-		struct evsel *ev = &l->evsels[e];
-		const char *name = l->names[e];
+	for (int e = 0; e < l->evlist.nr; e++) {
+		struct evsel *ev = l->evlist.entries[e];
 
-		ev->attr = l->attrs[e];
-		ev->idx = e;
-		ev->name = (char *)name;
-		ev->tp_format = tep_find_event_by_name(l->tep, "kvm", name + 4);
-		l->evsel_ptrs[e] = ev;
+		ev->tp_format = tep_find_event_by_name(l->tep, "kvm", ev->name + 4);
 	}
-	l->evlist.entries = l->evsel_ptrs;
-	l->evlist.nr = l->nr_evs;
-	l->evlist.alloc = l->nr_evs;
-	l->evlist.id_pos = -1;
-	l->evlist.is_pos = -1;
 	for (int i = 0; i < l->nr_reps; i++) {
 		err = kvm_stat__setup_evlist(l->reps[i].ival, &l->evlist, "tracefs");
 		if (err)
 			return err;
 	}
-	l->drain_evsel.attr = l->attrs[0];
-	l->drain_ptr = &l->drain_evsel;
-	l->drain_list.entries = &l->drain_ptr;
-	l->drain_list.nr = 1;
-	l->drain_list.alloc = 1;
-	l->drain_list.id_pos = -1;
-	l->drain_list.is_pos = -1;
+	/* the records carry no sample id: the drain parses them all as the first event */
+	evlist__add(&l->drain_list, evsel__new(&l->evlist.entries[0]->attr, 0));
+	err = evlist__check(&l->drain_list, "the KVM tracepoints");
+	if (err)
+		return err;
 
-	online_cpus(l);
-	l->rings = xcalloc((size_t)l->nr_cpus, sizeof(*l->rings));
-	for (int c = 0; c < l->nr_cpus; c++) {
-		int first = -1;
-
-		for (int e = 0; e < l->nr_evs; e++) {
-			int fd = kp_event_open(&l->attrs[e], -1, l->cpus[c], -1, 0);
-
-			if (fd < 0) {
-				struct strbuf what = STRBUF_INIT;
-
-				strbuf_addf(&what, "tracepoint %s on CPU %d", l->names[e], l->cpus[c]);
-				err = kp_event_open_error(fd, what.buf);
-				strbuf_release(&what);
-				return err;
-			}
-			ALLOC_GROW(l->fds, l->nr_fds + 1, l->alloc_fds);
-			l->fds[l->nr_fds++] = fd;
-			if (first < 0) {
-				err = kp_ring__mmap(&l->rings[l->nr_rings], fd, l->cpus[c], l->pages);
-				if (err)
-					return err;
-				l->nr_rings++;
-				first = fd;
-			} else {
-				err = kp_event_ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, (unsigned long)first);
-				if (err)
-					return kp_error(err, "cannot redirect %s into the ring buffer: %s",
-							l->names[e], strerror(-err));
-			}
-		}
-	}
+	kp_target__online_cpus(&l->target);
+	err = kp_target__open(&l->target, &l->evlist, l->pages, false);
+	if (err)
+		return err;
 	l->tool.sample = live_sample;
 	l->tool.lost = live_lost;
-	for (int i = 0; i < l->nr_fds; i++)
-		kp_event_ioctl(l->fds[i], PERF_EVENT_IOC_ENABLE, 0);
+	kp_target__ioctl(&l->target, PERF_EVENT_IOC_ENABLE);
 	return 0;
 }
 
@@ -533,8 +462,8 @@ static void stream_drain(struct live *l, bool all)
 {
 	u64 now = mono_ns();
 
-	for (int r = 0; r < l->nr_rings; r++) {
-		int n = kp_ring__drain(&l->rings[r], &l->drain_list, &l->tool);
+	for (int r = 0; r < l->target.nr_rings; r++) {
+		int n = kp_ring__drain(&l->target.rings[r], &l->drain_list, &l->tool);
 
 		if (n < 0 && !l->err)
 			l->err = n;
@@ -544,13 +473,9 @@ static void stream_drain(struct live *l, bool all)
 
 static void stream_close(struct live *l)
 {
-	for (int i = 0; i < l->nr_rings; i++)
-		kp_ring__munmap(&l->rings[i]);
-	for (int i = 0; i < l->nr_fds; i++)
-		close(l->fds[i]);
-	free(l->rings);
-	free(l->fds);
-	free(l->cpus);
+	kp_target__exit(&l->target);
+	evlist__exit(&l->evlist);
+	evlist__exit(&l->drain_list);
 	if (l->tep)
 		tep_free(l->tep);
 	kvm_stat_queue__exit(&l->queue);
@@ -716,7 +641,7 @@ static bool targets_gone(const struct live *l)
 
 static int live_loop(struct live *l, int sfd, int tfd)
 {
-	struct pollfd *pfd = xcalloc((size_t)l->nr_rings + 3, sizeof(*pfd));
+	struct pollfd *pfd = xcalloc((size_t)l->target.nr_rings + 3, sizeof(*pfd));
 	int n = 0, nfd;
 	bool stop = false;
 
@@ -726,8 +651,8 @@ static int live_loop(struct live *l, int sfd, int tfd)
 	pfd[n++].events = POLLIN;
 	pfd[n].fd = l->tio_saved ? STDIN_FILENO : -1;
 	pfd[n++].events = POLLIN;
-	for (int r = 0; r < l->nr_rings; r++) {
-		pfd[n].fd = l->rings[r].fd;
+	for (int r = 0; r < l->target.nr_rings; r++) {
+		pfd[n].fd = l->target.rings[r].fd;
 		pfd[n++].events = POLLIN;
 	}
 	nfd = n;
@@ -1108,8 +1033,7 @@ int cmd_stat_live(int argc, char **argv, struct kp_ctx *ctx)
 		l.go_pipe = -1;
 	}
 	err = live_loop(&l, sfd, tfd);
-	for (int i = 0; i < l.nr_fds; i++)
-		kp_event_ioctl(l.fds[i], PERF_EVENT_IOC_DISABLE, 0);
+	kp_target__ioctl(&l.target, PERF_EVENT_IOC_DISABLE);
 	term_restore(&l);
 	if (!err) {
 		tick(&l, false); /* the rest of the last interval */
@@ -1133,11 +1057,11 @@ out:
 		ret = KP_EXIT_FAILURE; /* the command failed */
 	prometheus_server__stop(l.prom);
 	kvm_stat_bpf__close(l.bpf);
-	stream_close(&l);
 	for (int i = 0; i < l.nr_reps; i++) {
 		kvm_stat__delete(l.reps[i].ival);
 		kvm_stat__delete(l.reps[i].cum);
 	}
+	stream_close(&l); /* after the kvm_stats, which borrow the event names */
 	free(l.prev);
 	free(l.pids);
 	if (sfd >= 0)

@@ -54,6 +54,227 @@ static u64 hash_final(u64 h)
 	return h;
 }
 
+/*
+ * A red-black tree over entry indexes, inserted exactly as the kernel's
+ * rbtree (perf's output tree) does: with a comparator that is not an order,
+ * the printed order depends on the tree's shape, so the shape must be the
+ * same as perf's.
+ */
+struct rb_sim {
+	u32 *left, *right, *parent;
+	bool *red;
+	u32 root;
+};
+
+#define RB_NIL UINT32_MAX
+
+static void rb_sim__rotate(struct rb_sim *t, u32 x, bool to_left)
+{
+	u32 *a = to_left ? t->right : t->left; /* the child that moves up */
+	u32 *b = to_left ? t->left : t->right;
+	u32 y = a[x], p = t->parent[x];
+
+	a[x] = b[y];
+	if (b[y] != RB_NIL)
+		t->parent[b[y]] = x;
+	b[y] = x;
+	t->parent[x] = y;
+	t->parent[y] = p;
+	if (p == RB_NIL)
+		t->root = y;
+	else if (t->left[p] == x)
+		t->left[p] = y;
+	else
+		t->right[p] = y;
+}
+
+static void rb_sim__fixup(struct rb_sim *t, u32 node)
+{
+	for (;;) {
+		u32 parent = t->parent[node], gparent, uncle;
+
+		if (parent == RB_NIL) {
+			t->red[node] = false;
+			return;
+		}
+		if (!t->red[parent])
+			return;
+		gparent = t->parent[parent];
+		if (t->left[gparent] == parent) {
+			uncle = t->right[gparent];
+			if (uncle != RB_NIL && t->red[uncle]) {
+				t->red[uncle] = t->red[parent] = false;
+				t->red[gparent] = true;
+				node = gparent;
+				continue;
+			}
+			if (t->right[parent] == node) {
+				rb_sim__rotate(t, parent, true);
+				parent = node;
+			}
+			t->red[parent] = false;
+			t->red[gparent] = true;
+			rb_sim__rotate(t, gparent, false);
+			return;
+		}
+		uncle = t->left[gparent];
+		if (uncle != RB_NIL && t->red[uncle]) {
+			t->red[uncle] = t->red[parent] = false;
+			t->red[gparent] = true;
+			node = gparent;
+			continue;
+		}
+		if (t->left[parent] == node) {
+			rb_sim__rotate(t, parent, false);
+			parent = node;
+		}
+		t->red[parent] = false;
+		t->red[gparent] = true;
+		rb_sim__rotate(t, gparent, true);
+		return;
+	}
+}
+
+
+/*
+ * perf's hists->entries_in, kept as it grows: perf finds an entry by walking
+ * this tree, and two unresolved symbols compare by the wrapping difference
+ * of their addresses, which is no order.  The walk can then miss an equal
+ * entry and perf makes a second one (merged again by the collapse step when
+ * there is one), so unresolved symbols are looked up by the same walk.
+ */
+struct hist_in_tree {
+	struct rb_sim t;
+	struct hist_entry **e; /* by index: creation order */
+	size_t n, alloc;
+	bool walk_unresolved; /* the sym key: unresolved symbols are looked up by the walk */
+	bool walk_all; /* ... and, without a dso key before it, every entry */
+};
+
+static void in_tree__grow(struct hist_in_tree *it)
+{
+	if (it->n < it->alloc)
+		return;
+	it->alloc = it->alloc ? it->alloc * 2 : 1024;
+	it->e = xreallocarray(it->e, it->alloc, sizeof(*it->e));
+	it->t.left = xreallocarray(it->t.left, it->alloc, sizeof(u32));
+	it->t.right = xreallocarray(it->t.right, it->alloc, sizeof(u32));
+	it->t.parent = xreallocarray(it->t.parent, it->alloc, sizeof(u32));
+	it->t.red = xreallocarray(it->t.red, it->alloc, sizeof(bool));
+}
+
+static void in_tree__free(struct hist_in_tree *it)
+{
+	if (!it)
+		return;
+	free(it->e);
+	free(it->t.left);
+	free(it->t.right);
+	free(it->t.parent);
+	free(it->t.red);
+	free(it);
+}
+
+/* perf's hists__findnew_entry() walk: the entry equal to @key, else NULL and where it goes */
+static struct hist_entry *in_tree__find(const struct hists *hists, const struct hist_entry *key,
+					u32 *parent, bool *left)
+{
+	const struct hist_in_tree *it = hists->in_tree;
+	u32 cur = it->t.root;
+
+	*parent = RB_NIL;
+	*left = false;
+	while (cur != RB_NIL) {
+		s64 c = hist_entry__cmp(&hists->sort, it->e[cur], key);
+
+		if (!c)
+			return it->e[cur];
+		*parent = cur;
+		*left = c < 0;
+		cur = *left ? it->t.left[cur] : it->t.right[cur];
+	}
+	return NULL;
+}
+
+static void in_tree__link(struct hist_in_tree *it, struct hist_entry *he, u32 parent, bool left)
+{
+	u32 i;
+
+	in_tree__grow(it);
+	i = (u32)it->n++;
+	it->e[i] = he;
+	it->t.left[i] = it->t.right[i] = RB_NIL;
+	it->t.parent[i] = parent;
+	it->t.red[i] = true;
+	if (parent == RB_NIL)
+		it->t.root = i;
+	else if (left)
+		it->t.left[parent] = i;
+	else
+		it->t.right[parent] = i;
+	rb_sim__fixup(&it->t, i);
+}
+
+/* the in-order walk of @t over the nodes @v[0..@n) into @out */
+static void rb_sim__walk(const struct rb_sim *t, struct hist_entry *const *v, size_t n,
+			 struct hist_entry **out)
+{
+	size_t nr = 0;
+	u32 x = t->root;
+
+	if (!n)
+		return;
+	while (t->left[x] != RB_NIL)
+		x = t->left[x];
+	while (x != RB_NIL) {
+		out[nr++] = v[x];
+		if (t->right[x] != RB_NIL) {
+			x = t->right[x];
+			while (t->left[x] != RB_NIL)
+				x = t->left[x];
+		} else {
+			u32 p = t->parent[x];
+
+			while (p != RB_NIL && t->right[p] == x) {
+				x = p;
+				p = t->parent[p];
+			}
+			x = p;
+		}
+	}
+}
+
+/*
+ * Whether perf's walk can miss an entry equal to @he.  Only the sym key
+ * compares two unresolved symbols by address difference.  With a dso key
+ * before it, every other entry relates to a resolved one by its (key, dso)
+ * group alone, so the walk finds resolved entries and the hash table does
+ * too; without one, an unresolved entry with a DSO and one without compare
+ * by address but relate to a resolved one by DSO, and any walk can miss.
+ */
+static bool hists__walk_lookup(const struct hists *hists, const struct hist_entry *he)
+{
+	const struct hist_in_tree *it = hists->in_tree;
+
+	return it->walk_all || (it->walk_unresolved && !he->sym);
+}
+
+static void in_tree__init(struct hist_in_tree *it, const struct sort_list *sort)
+{
+	bool dso_first = false;
+
+	it->t.root = RB_NIL;
+	for (int i = 0; i < sort->nr; i++) {
+		if (sort->keys[i] == SORT_DSO)
+			dso_first = true;
+		if (sort->keys[i] == SORT_SYM) {
+			it->walk_unresolved = true;
+			it->walk_all = !dso_first;
+			break;
+		}
+	}
+}
+
 void hists__init(struct hists *hists, const struct sort_list *sort, bool cumulate,
 		 const char *(*thread_comm)(const void *thread))
 {
@@ -65,6 +286,8 @@ void hists__init(struct hists *hists, const struct sort_list *sort, bool cumulat
 	hists->table = xcalloc(hists->table_size, sizeof(*hists->table));
 	hists->comm_table_size = 64;
 	hists->comm_table = xcalloc(hists->comm_table_size, sizeof(*hists->comm_table));
+	hists->in_tree = xzalloc(sizeof(*hists->in_tree));
+	in_tree__init(hists->in_tree, &hists->sort);
 }
 
 void hists__exit(struct hists *hists)
@@ -91,6 +314,7 @@ void hists__exit(struct hists *hists)
 	free(hists->table);
 	free(hists->he_cache);
 	free(hists->sorted);
+	in_tree__free(hists->in_tree);
 	chain_arena__delete(hists->chain_arena);
 	memset(hists, 0, sizeof(*hists));
 }
@@ -281,29 +505,41 @@ static void hist_entry__fill_key(struct hists *hists, struct hist_entry *he,
 	he->filtered = key->filtered;
 }
 
-static struct hist_entry *hists__findnew(struct hists *hists, const struct hist_key *key,
+static struct hist_entry *hists__findnew(struct hists *hists, const struct hist_entry *tmp,
 					 bool *created)
 {
-	struct hist_entry tmp, *he;
-	size_t idx;
+	struct hist_entry *he;
+	u64 hash = hist_key__hash(hists, tmp);
+	size_t idx = hash & (hists->table_size - 1);
+	u32 parent;
+	bool left;
 
-	hist_entry__fill_key(hists, &tmp, key);
-	tmp.hash = hist_key__hash(hists, &tmp);
-	idx = tmp.hash & (hists->table_size - 1);
-	for (he = hists->table[idx]; he; he = he->next)
-		if (he->hash == tmp.hash && !hist_entry__cmp(&hists->sort, he, &tmp)) {
+	if (hists__walk_lookup(hists, tmp)) {
+		he = in_tree__find(hists, tmp, &parent, &left);
+		if (he) {
 			*created = false;
 			return he;
 		}
+	} else {
+		for (he = hists->table[idx]; he; he = he->next)
+			if (he->hash == hash && !hist_entry__cmp(&hists->sort, he, tmp)) {
+				*created = false;
+				return he;
+			}
+		/* where perf's walk puts it (there is no equal entry on it) */
+		in_tree__find(hists, tmp, &parent, &left);
+	}
 	if (hists->nr_entries >= hists->table_size) {
 		hists__grow_table(hists);
-		idx = tmp.hash & (hists->table_size - 1);
+		idx = hash & (hists->table_size - 1);
 	}
 	he = hists__new_entry(hists);
-	*he = tmp;
+	*he = *tmp;
+	he->hash = hash;
 	he->next = hists->table[idx];
 	hists->table[idx] = he;
 	hists->nr_entries++;
+	in_tree__link(hists->in_tree, he, parent, left);
 	*created = true;
 	return he;
 }
@@ -340,8 +576,10 @@ struct hist_entry *hists__add_sample(struct hists *hists, const struct hist_key 
 				     u8 cpumode)
 {
 	bool created;
-	struct hist_entry *he = hists__findnew(hists, key, &created);
+	struct hist_entry tmp, *he;
 
+	hist_entry__fill_key(hists, &tmp, key);
+	he = hists__findnew(hists, &tmp, &created);
 	he_stat__add(&he->stat, cpumode, period);
 	if (hists->cumulate) {
 		he_stat__add(&he->stat_acc, cpumode, period);
@@ -361,11 +599,17 @@ struct hist_entry *hists__add_callchain_entry(struct hists *hists, const struct 
 					      u64 period, u8 cpumode)
 {
 	bool created;
-	struct hist_entry *he;
+	struct hist_entry tmp, *he;
 
 	if (!hists->cumulate)
 		return NULL;
-	he = hists__findnew(hists, key, &created);
+	hist_entry__fill_key(hists, &tmp, key);
+	/* perf compares keys with the sample's entries before its walk */
+	if (hists__walk_lookup(hists, &tmp))
+		for (size_t i = 0; i < hists->nr_he_cache; i++)
+			if (!hist_entry__cmp(&hists->sort, hists->he_cache[i], &tmp))
+				return NULL;
+	he = hists__findnew(hists, &tmp, &created);
 	if (!created) {
 		/* perf adds each entry once per sample */
 		for (size_t i = 0; i < hists->nr_he_cache; i++)
@@ -439,94 +683,6 @@ static int hist_entry__perf_sort(const struct hists *hists, const struct hist_en
 	return 0;
 }
 
-/*
- * A red-black tree over entry indexes, inserted exactly as the kernel's
- * rbtree (perf's output tree) does: with a comparator that is not an order,
- * the printed order depends on the tree's shape, so the shape must be the
- * same as perf's.
- */
-struct rb_sim {
-	u32 *left, *right, *parent;
-	bool *red;
-	u32 root;
-};
-
-#define RB_NIL UINT32_MAX
-
-static void rb_sim__rotate(struct rb_sim *t, u32 x, bool to_left)
-{
-	u32 *a = to_left ? t->right : t->left; /* the child that moves up */
-	u32 *b = to_left ? t->left : t->right;
-	u32 y = a[x], p = t->parent[x];
-
-	a[x] = b[y];
-	if (b[y] != RB_NIL)
-		t->parent[b[y]] = x;
-	b[y] = x;
-	t->parent[x] = y;
-	t->parent[y] = p;
-	if (p == RB_NIL)
-		t->root = y;
-	else if (t->left[p] == x)
-		t->left[p] = y;
-	else
-		t->right[p] = y;
-}
-
-static void rb_sim__fixup(struct rb_sim *t, u32 node)
-{
-	for (;;) {
-		u32 parent = t->parent[node], gparent, uncle;
-
-		if (parent == RB_NIL) {
-			t->red[node] = false;
-			return;
-		}
-		if (!t->red[parent])
-			return;
-		gparent = t->parent[parent];
-		if (t->left[gparent] == parent) {
-			uncle = t->right[gparent];
-			if (uncle != RB_NIL && t->red[uncle]) {
-				t->red[uncle] = t->red[parent] = false;
-				t->red[gparent] = true;
-				node = gparent;
-				continue;
-			}
-			if (t->right[parent] == node) {
-				rb_sim__rotate(t, parent, true);
-				parent = node;
-			}
-			t->red[parent] = false;
-			t->red[gparent] = true;
-			rb_sim__rotate(t, gparent, false);
-			return;
-		}
-		uncle = t->left[gparent];
-		if (uncle != RB_NIL && t->red[uncle]) {
-			t->red[uncle] = t->red[parent] = false;
-			t->red[gparent] = true;
-			node = gparent;
-			continue;
-		}
-		if (t->left[parent] == node) {
-			rb_sim__rotate(t, parent, false);
-			parent = node;
-		}
-		t->red[parent] = false;
-		t->red[gparent] = true;
-		rb_sim__rotate(t, gparent, true);
-		return;
-	}
-}
-
-/* perf's input trees: a new entry goes left when cmp(existing, new) < 0 */
-static bool input_goes_left(const struct hists *hists, const struct hist_entry *new,
-			    const struct hist_entry *existing)
-{
-	return hist_entry__cmp(&hists->sort, existing, new) < 0;
-}
-
 /* perf's output tree: a new entry goes left when hist_entry__sort(new, existing) > 0 */
 static bool output_goes_left(const struct hists *hists, const struct hist_entry *new,
 			     const struct hist_entry *existing)
@@ -544,8 +700,6 @@ static void hists__tree_replay(const struct hists *hists, struct hist_entry **v,
 {
 	struct hist_entry **res;
 	struct rb_sim t;
-	size_t out = 0;
-	u32 x;
 
 	if (n < 2 || n >= RB_NIL)
 		return;
@@ -575,27 +729,122 @@ static void hists__tree_replay(const struct hists *hists, struct hist_entry **v,
 		rb_sim__fixup(&t, i);
 	}
 	res = xmalloc(n * sizeof(*res));
-	x = t.root;
-	while (t.left[x] != RB_NIL)
-		x = t.left[x];
-	while (x != RB_NIL) {
-		res[out++] = v[x];
-		if (t.right[x] != RB_NIL) {
-			x = t.right[x];
-			while (t.left[x] != RB_NIL)
-				x = t.left[x];
-		} else {
-			u32 p = t.parent[x];
-
-			while (p != RB_NIL && t.right[p] == x) {
-				x = p;
-				p = t.parent[p];
-			}
-			x = p;
-		}
-	}
+	rb_sim__walk(&t, v, n, res);
 	memcpy(v, res, n * sizeof(*res));
 	free(res);
+	free(t.left);
+	free(t.right);
+	free(t.parent);
+	free(t.red);
+}
+
+static void he_stat__add_stat(struct he_stat *dst, const struct he_stat *src)
+{
+	dst->period += src->period;
+	dst->period_sys += src->period_sys;
+	dst->period_us += src->period_us;
+	dst->period_guest_sys += src->period_guest_sys;
+	dst->period_guest_us += src->period_guest_us;
+	dst->nr_events += src->nr_events;
+}
+
+struct chain_path {
+	struct chain_entry *e;
+	u32 nr;
+	size_t alloc;
+};
+
+/* perf's callchain_merge(): every path of @src appended to @dst, max_depth unchanged */
+static void chain_merge_node(struct chain_arena *arena, struct chain_root *dst,
+			     const struct chain_node *src, struct chain_path *path)
+{
+	u32 old = path->nr;
+
+	ALLOC_GROW(path->e, (size_t)path->nr + src->nr_val, path->alloc);
+	if (src->nr_val)
+		memcpy(path->e + path->nr, src->val, src->nr_val * sizeof(*path->e));
+	path->nr += src->nr_val;
+	if (src->hit) {
+		u32 depth = dst->max_depth;
+
+		chain_root__append(arena, dst, path->e, path->nr, src->hit);
+		dst->max_depth = depth;
+	}
+	for (u32 i = 0; i < src->nr_children; i++)
+		chain_merge_node(arena, dst, src->children[i], path);
+	path->nr = old;
+}
+
+/* perf's collapse merge: @src's stats and callchain go into @dst, which keeps its depth */
+static void hists__merge_entry(struct hists *hists, struct hist_entry *dst,
+			       const struct hist_entry *src)
+{
+	he_stat__add_stat(&dst->stat, &src->stat);
+	if (hists->cumulate)
+		he_stat__add_stat(&dst->stat_acc, &src->stat_acc);
+	if (src->callchain && hists->chain_arena) {
+		struct chain_path path = { 0 };
+
+		if (!dst->callchain)
+			dst->callchain = chain_root__new(hists->chain_arena);
+		chain_merge_node(hists->chain_arena, dst->callchain, &src->callchain->node, &path);
+		free(path.e);
+	}
+}
+
+/*
+ * perf's hists__collapse_resort(): the entries, in entries_in order, go into
+ * a new tree with the same comparator; one equal to an entry met on the way
+ * is merged into it (duplicates from missed walks end here).
+ */
+static void hists__collapse(struct hists *hists)
+{
+	struct hist_entry **v = hists->sorted, **kept;
+	size_t n = hists->nr_sorted, nk = 0;
+	struct rb_sim t;
+
+	if (n < 2 || n >= RB_NIL)
+		return;
+	kept = xmalloc(n * sizeof(*kept));
+	t.left = xmalloc(n * sizeof(u32));
+	t.right = xmalloc(n * sizeof(u32));
+	t.parent = xmalloc(n * sizeof(u32));
+	t.red = xmalloc(n * sizeof(bool));
+	t.root = RB_NIL;
+	for (size_t i = 0; i < n; i++) {
+		u32 p = RB_NIL, cur = t.root, k;
+		bool go_left = false, merged = false;
+
+		while (cur != RB_NIL) {
+			s64 c = hist_entry__cmp(&hists->sort, kept[cur], v[i]);
+
+			if (!c) {
+				hists__merge_entry(hists, kept[cur], v[i]);
+				merged = true;
+				break;
+			}
+			p = cur;
+			go_left = c < 0;
+			cur = go_left ? t.left[cur] : t.right[cur];
+		}
+		if (merged)
+			continue;
+		k = (u32)nk++;
+		kept[k] = v[i];
+		t.left[k] = t.right[k] = RB_NIL;
+		t.parent[k] = p;
+		t.red[k] = true;
+		if (p == RB_NIL)
+			t.root = k;
+		else if (go_left)
+			t.left[p] = k;
+		else
+			t.right[p] = k;
+		rb_sim__fixup(&t, k);
+	}
+	rb_sim__walk(&t, kept, nk, hists->sorted);
+	hists->nr_sorted = nk;
+	free(kept);
 	free(t.left);
 	free(t.right);
 	free(t.parent);
@@ -613,9 +862,12 @@ static void hists__tree_replay(const struct hists *hists, struct hist_entry **v,
  */
 static void hists__perf_order(struct hists *hists)
 {
-	hists__tree_replay(hists, hists->sorted, hists->nr_sorted, input_goes_left);
+	const struct hist_in_tree *it = hists->in_tree;
+
+	rb_sim__walk(&it->t, it->e, it->n, hists->sorted);
+	hists->nr_sorted = it->n;
 	if (sort_list__has(&hists->sort, SORT_COMM))
-		hists__tree_replay(hists, hists->sorted, hists->nr_sorted, input_goes_left);
+		hists__collapse(hists);
 	hists__tree_replay(hists, hists->sorted, hists->nr_sorted, output_goes_left);
 }
 
@@ -660,18 +912,11 @@ void hists__output_resort(struct hists *hists)
 	hists->col_len[HISTC_DSO] = strlen(sort_key__header(SORT_DSO));
 	hists->col_len[HISTC_SYMBOL] = strlen(sort_key__header(SORT_SYM));
 	hists->col_len[HISTC_CPU] = strlen(sort_key__header(SORT_CPU));
-	/* creation order (perf's insertion order): the newest slab is first in the list */
-	n = hists->nr_entries;
-	for (struct hist_slab *slab = hists->slabs; slab; slab = slab->next) {
-		n -= slab->used;
-		for (size_t i = 0; i < slab->used; i++)
-			hists->sorted[n + i] = &slab->entries[i];
-	}
-	n = hists->nr_entries;
+	/* column widths count every entry, duplicates from perf's walk too */
+	n = hists->in_tree->n;
 	for (size_t i = 0; i < n; i++)
-		if (!hists->sorted[i]->filtered)
-			hists__calc_col_len(hists, hists->sorted[i]);
-	hists->nr_sorted = n;
+		if (!hists->in_tree->e[i]->filtered)
+			hists__calc_col_len(hists, hists->in_tree->e[i]);
 	hists__perf_order(hists);
 }
 

@@ -7,7 +7,11 @@
  * which is merged with the entry that compares equal on the active sort keys
  * (see sort.h), exactly as perf merges entries with its per-key comparators.
  * Entries live in a hash table keyed by those sort keys and are allocated
- * from slabs: adding a sample allocates nothing unless the key is new.
+ * from slabs: adding a sample allocates nothing unless the key is new.  With
+ * the sym key, perf's own lookup (a walk of its entries_in rbtree) can miss
+ * an equal entry, because two unresolved symbols compare by the wrapping
+ * difference of their addresses; such keys are looked up by replaying that
+ * walk, so the same duplicate entries exist as in perf (hist.c).
  *
  * hists__output_resort() computes the totals, the column widths and the
  * output order once at the end (perf's order: period descending, then each
@@ -91,6 +95,7 @@ enum hist_column {
 };
 
 struct hist_slab;
+struct hist_in_tree;
 struct intern_str;
 
 struct hists {
@@ -122,6 +127,8 @@ struct hists {
 	struct hist_entry **he_cache;
 	size_t nr_he_cache;
 	size_t alloc_he_cache;
+	/* perf's entries_in rbtree (hist.c), searched for unresolved symbols */
+	struct hist_in_tree *in_tree;
 	/* result of hists__output_resort() */
 	struct hist_entry **sorted; /* every entry, filtered ones too, in output order */
 	size_t nr_sorted;
@@ -188,7 +195,8 @@ void hists__sort_callchains(struct hists *hists, enum chain_mode mode, double mi
 
 /**
  * hists__output_resort - compute totals and column widths (from entries that
- * are not filtered) and sort every entry into output order.
+ * are not filtered) and sort every entry into output order.  With the comm
+ * key it first merges equal entries as perf's collapse step does: call once.
  */
 void hists__output_resort(struct hists *hists);
 

@@ -447,6 +447,27 @@ static void test_bad_btf_falls_back(void **state)
 	perf_header__exit(&d.header);
 }
 
+/* an empty BTF blob ends the section: nothing is read past it (fuzz finding) */
+static void test_empty_btf_blob(void **state)
+{
+	struct fx f;
+	struct perf_data d;
+	const char *name;
+
+	(void)state;
+	fx_init(&f, false);
+	fx_u32(&f, 1);
+	fx_u32(&f, 5); /* id */
+	fx_u32(&f, 0); /* size */
+	data_init(&d);
+	assert_int_equal(feed(&d, HEADER_BPF_BTF, f.sb.buf, f.sb.len), 0);
+	assert_int_equal(d.header.nr_btfs, 1);
+	assert_int_equal(d.header.btfs[0].size, 0);
+	assert_int_equal(btf__type_name(d.header.btfs[0].data, 0, 1, &name), -1);
+	perf_header__exit(&d.header);
+	strbuf_release(&f.sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_btf_lookup),
 		cmocka_unit_test(test_btf_corrupt),
 		cmocka_unit_test(test_bad_btf_falls_back),
+		cmocka_unit_test(test_empty_btf_blob),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

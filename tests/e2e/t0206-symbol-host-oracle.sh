@@ -31,7 +31,7 @@ perf record -q -g -e cpu-clock -F 4000 -o host.data -- sh -c './work; ./work-str
 strip_tip() { grep -v '^# (' | grep -v '^$'; }
 for mode in --no-children --children; do
 	perf report -i host.data --stdio $mode -g none --sort dso,sym 2>/dev/null | strip_tip >want
-	$KP --host -i host.data report --stdio $mode -s dso,sym 2>err | strip_tip >got
+	$KP --host -i host.data report --stdio $mode -g none -s dso,sym 2>err | strip_tip >got
 	check_same want got
 done
 grep -q 'ns::sum<double>' got || fail "C++ name not demangled as perf"

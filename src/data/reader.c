@@ -48,6 +48,8 @@ struct kp_chunk {
 	u64 data[]; /* u64 for 8-byte alignment of the records */
 };
 
+#define OE_BATCHES 8
+
 struct kp_reader {
 	struct perf_tool *tool;
 	/*
@@ -83,9 +85,11 @@ struct kp_reader {
 	 * at a round the records due are moved, in that order, to @batch (the
 	 * others stay, in order) and handed over.  The worker sorts the batch
 	 * (stable: the same order as sorting the whole queue and taking its
-	 * head) and delivers it while this thread reads the next round.  One
-	 * batch is in flight at most; this thread drops the chunk references
-	 * of its entries once the worker is done.
+	 * head) and delivers it while this thread reads the next rounds.  Up to
+	 * OE_BATCHES batches are in flight, so that neither thread waits for
+	 * the other at every round (on a busy machine each wait can cost a
+	 * time slice); this thread drops the chunk references of a batch's
+	 * entries once the worker is done with it.
 	 */
 	struct oe_worker *worker;
 	int threaded; /* -1: by file size, 0: never, 1: always */
@@ -95,8 +99,8 @@ struct kp_reader {
 		u64 min_off; /* lowest offset of a record in the mapping, ~0: none */
 		u64 min_ts, max_ts;
 		size_t nr_inversions; /* records older than the one before them */
-	} batch;
-	bool inflight; /* @batch was handed over and not reclaimed yet */
+	} batch[OE_BATCHES];
+	u64 nr_submitted, nr_reclaimed; /* batches handed over / given back */
 };
 
 struct oe_worker {
@@ -104,7 +108,9 @@ struct oe_worker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct perf_data *data;
-	struct oe_batch *todo; /* handed over, not delivered yet */
+	struct oe_batch *batch; /* the reader's ring of OE_BATCHES */
+	u64 nr_submitted; /* batches handed over */
+	u64 nr_done; /* batches delivered (or skipped after an error) */
 	struct oe_entry *tmp; /* for sorting */
 	size_t tmp_alloc;
 	u64 *keys, *keys_tmp;
@@ -448,11 +454,11 @@ static void *oe_worker_main(void *arg)
 		bool failed;
 		int err = 0;
 
-		while (!w->todo && !w->stop)
+		while (w->nr_done == w->nr_submitted && !w->stop)
 			pthread_cond_wait(&w->cond, &w->lock);
-		if (!w->todo)
+		if (w->nr_done == w->nr_submitted)
 			break;
-		b = w->todo;
+		b = &w->batch[w->nr_done % OE_BATCHES];
 		failed = w->err != 0;
 		pthread_mutex_unlock(&w->lock);
 		if (!failed)
@@ -462,7 +468,7 @@ static void *oe_worker_main(void *arg)
 			w->err = err;
 			snprintf(w->msg, sizeof(w->msg), "%s", kp_errmsg(err));
 		}
-		w->todo = NULL;
+		w->nr_done++;
 		pthread_cond_broadcast(&w->cond);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -474,6 +480,7 @@ static void oe_worker_start(struct perf_data *data)
 	struct oe_worker *w = xzalloc(sizeof(*w));
 
 	w->data = data;
+	w->batch = data->rd->batch;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pthread_create(&w->thread, NULL, oe_worker_main, w)) {
@@ -486,31 +493,48 @@ static void oe_worker_start(struct perf_data *data)
 	data->rd->worker = w;
 }
 
+/* give back the batches the worker is done with (@done of them in all) */
+static void oe_reclaim(struct kp_reader *rd, u64 done)
+{
+	for (; rd->nr_reclaimed < done; rd->nr_reclaimed++) {
+		struct oe_batch *b = &rd->batch[rd->nr_reclaimed % OE_BATCHES];
+
+		for (size_t i = 0; i < b->nr; i++)
+			chunk_put(b->e[i].chunk);
+		b->nr = 0;
+	}
+}
+
 /*
- * Wait until the worker has delivered the batch in flight and drop its chunk
- * references.  Returns the worker's error, if it had one, with its message.
- * Everything that calls the tool on this thread waits here first: callbacks
- * never run on two threads at once, and always in the order of the file.
+ * Wait until the worker has delivered at least @upto batches in all and give
+ * them back.  Returns the worker's error, if it had one, with its message.
  */
-static int oe_wait(struct kp_reader *rd)
+static int oe_wait_for(struct kp_reader *rd, u64 upto)
 {
 	struct oe_worker *w = rd->worker;
+	u64 done;
 	int err;
 
 	if (!w)
 		return 0;
 	pthread_mutex_lock(&w->lock);
-	while (w->todo)
+	while (w->nr_done < upto)
 		pthread_cond_wait(&w->cond, &w->lock);
+	done = w->nr_done;
 	err = w->err;
 	pthread_mutex_unlock(&w->lock);
-	if (rd->inflight) {
-		for (size_t i = 0; i < rd->batch.nr; i++)
-			chunk_put(rd->batch.e[i].chunk);
-		rd->batch.nr = 0;
-		rd->inflight = false;
-	}
+	oe_reclaim(rd, done);
 	return err ? kp_error(err, "%s", w->msg) : 0;
+}
+
+/*
+ * Wait until the worker has delivered every batch in flight.  Everything that
+ * calls the tool on this thread waits here first: callbacks never run on two
+ * threads at once, and always in the order of the file.
+ */
+static int oe_wait(struct kp_reader *rd)
+{
+	return oe_wait_for(rd, rd->nr_submitted);
 }
 
 static void oe_worker_stop(struct kp_reader *rd)
@@ -541,10 +565,12 @@ static void oe_worker_stop(struct kp_reader *rd)
 static int oe_submit(struct kp_reader *rd, u64 limit)
 {
 	struct oe_worker *w = rd->worker;
-	struct oe_batch *b = &rd->batch;
+	struct oe_batch *b = &rd->batch[rd->nr_submitted % OE_BATCHES];
 	size_t keep = rd->q_head, n = 0, inversions = 0;
 	u64 min_off = ~0ULL, last = 0, first = ~0ULL, prev = 0;
-	int err = oe_wait(rd);
+	/* wait only if the ring is full; give back what is done anyway */
+	int err = oe_wait_for(rd, rd->nr_submitted + 1 > OE_BATCHES ?
+				      rd->nr_submitted + 1 - OE_BATCHES : 0);
 
 	if (err)
 		return err;
@@ -575,9 +601,9 @@ static int oe_submit(struct kp_reader *rd, u64 limit)
 	b->min_ts = first;
 	b->max_ts = last;
 	b->nr_inversions = inversions;
-	rd->inflight = true;
+	rd->nr_submitted++;
 	pthread_mutex_lock(&w->lock);
-	w->todo = b;
+	w->nr_submitted = rd->nr_submitted;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
@@ -673,8 +699,8 @@ static void release_behind(struct perf_data *data, u64 pos)
 		if (!e->chunk && e->off < low)
 			low = e->off;
 	}
-	if (rd->inflight && rd->batch.min_off < low)
-		low = rd->batch.min_off;
+	for (u64 k = rd->nr_reclaimed; k < rd->nr_submitted; k++)
+		low = kp_min(low, rd->batch[k % OE_BATCHES].min_off);
 	low &= ~(rd->page_size - 1);
 	if (low < rd->released + rd->release_step)
 		return;
@@ -1853,7 +1879,8 @@ void perf_data__delete(struct perf_data *data)
 			chunk_put(rd->q[i].chunk);
 		free(rd->q);
 		free(rd->tmp);
-		free(rd->batch.e);
+		for (int i = 0; i < OE_BATCHES; i++)
+			free(rd->batch[i].e);
 		chunk_close(rd->copy);
 		chunk_close(rd->pipe);
 		chunk_close(rd->dec);

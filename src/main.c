@@ -20,7 +20,6 @@ struct kp_cmd {
 
 /* sorted by name; exact matching only */
 static const struct kp_cmd commands[] = {
-	/* { "name", cmd_name, "one-line help" }, added as commands land */
 	{ "buildid-list", cmd_buildid_list, "list the build-ids of the DSOs in a perf.data file" },
 	{ "flamegraph", cmd_flamegraph, "write an SVG flame graph, guest frames coloured" },
 	{ "record", cmd_record, "sample the host and/or guests into a perf.data file" },

@@ -15,6 +15,16 @@
  * previous round is delivered (stable for equal times), the rest at the end.
  * Records without a timestamp (no sample_id_all, or time 0 / ~0) are delivered
  * at once, as are perf's own record types (>= 64).
+ *
+ * File mode, ordered, above WORKER_MIN_SIZE: the records due at a round are
+ * handed to a second thread that sorts and delivers them while this one reads
+ * on.  The tool's callbacks then run on that thread - one at a time, in the
+ * same order as without it; this thread waits for it before it calls the tool
+ * itself - and perf_data__process() returns only when it is done.
+ *
+ * File mode: the pages of the mapping that no queued record can point into
+ * any more are given back as reading goes on (release_behind()), so the
+ * resident size stays at a few rounds of data instead of the whole file.
  */
 #include <errno.h>
 #include <fcntl.h>

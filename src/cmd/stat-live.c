@@ -417,6 +417,8 @@ static int stream_open(struct live *l)
 		kp_attr_set_flag(&a, KP_ATTR_USE_CLOCKID);
 		kp_attr_set_flag(&a, KP_ATTR_DISABLED);
 		kp_attr_set_flag(&a, KP_ATTR_WATERMARK);
+		if (l->nr_pids) /* per-thread events: the threads the VMs create too */
+			kp_attr_set_flag(&a, KP_ATTR_INHERIT);
 		a.wakeup_events = (u32)(l->pages * (u64)getpagesize() / 4);
 		ev = evsel__new(&a, l->evlist.nr);
 		ev->name = xstrdup(live_tps[i]);
@@ -448,8 +450,20 @@ static int stream_open(struct live *l)
 	if (err)
 		return err;
 
+	/*
+	 * Only the watched VMs' threads (inherited by the vCPU threads they create):
+	 * the rings see no other guest's events, which could crowd them out.
+	 */
 	kp_target__online_cpus(&l->target);
-	err = kp_target__open(&l->target, &l->evlist, l->pages, false);
+	for (int i = 0; i < l->nr_pids; i++) {
+		if (l->workload)
+			kp_target__add_thread(&l->target, (pid_t)l->pids[i]);
+		else if (kp_target__add_process(&l->target, (pid_t)l->pids[i]))
+			pr_debug("process %u exited before its events were opened", l->pids[i]);
+	}
+	if (l->nr_pids && kp_target__cpu_wide(&l->target))
+		return kp_error(-ESRCH, "the -p processes exited");
+	err = kp_target__open(&l->target, &l->evlist, l->pages, !l->workload);
 	if (err)
 		return err;
 	l->tool.sample = live_sample;
@@ -667,6 +681,10 @@ static int live_loop(struct live *l, int sfd, int tfd)
 			stream_drain(l, false);
 		if (rc <= 0)
 			continue;
+		/* a ring whose threads all exited stays readable: stop polling it */
+		for (int i = 3; i < nfd; i++)
+			if (pfd[i].revents & POLLHUP)
+				pfd[i].fd = -1;
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
@@ -974,6 +992,12 @@ int cmd_stat_live(int argc, char **argv, struct kp_ctx *ctx)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
+	for (int i = 0; i < l.nr_pids; i++) {
+		if (kill((pid_t)l.pids[i], 0) && errno == ESRCH) {
+			err = kp_error(-ESRCH, "process %u does not exist", l.pids[i]);
+			goto out;
+		}
+	}
 	if (l.workload) {
 		err = fork_workload(&l);
 		if (err)
@@ -1049,9 +1073,12 @@ out:
 	if (l.go_pipe >= 0)
 		close(l.go_pipe); /* the command sees EOF and gives up */
 	if (l.child > 0 && !l.child_done) {
-		if (err)
+		/* stopped first (q, -n, a signal, an error): end the command, as perf record */
+		if (l.go_pipe < 0)
 			kill(l.child, SIGTERM);
 		waitpid(l.child, &l.child_status, 0);
+		if (WIFSIGNALED(l.child_status) && WTERMSIG(l.child_status) == SIGTERM)
+			l.child_status = 0; /* our own SIGTERM is no failure of the command */
 	}
 	if (!ret && l.child > 0 && !(WIFEXITED(l.child_status) && !WEXITSTATUS(l.child_status)))
 		ret = KP_EXIT_FAILURE; /* the command failed */

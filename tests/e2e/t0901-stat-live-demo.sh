@@ -1,7 +1,8 @@
 #!/bin/sh
 # kvmprof stat live on real KVM events, in both modes: the demo guest does exactly N PIO
 # writes and M MMIO writes; the totals since start show exactly N and M, nothing lost,
-# and the BPF and streaming runs agree on every count.
+# and the BPF and streaming runs agree on every count.  The guest is the command of stat
+# live (only its events are counted) and stops after its actions; -t only bounds a hung run.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/demo-lib.sh"
 need_root
@@ -9,7 +10,7 @@ need_demo_guest
 N=4099 M=257
 run() { # MODE -> live.MODE.out
 	"$KP" stat live --event=ioport,mmio --stdio -d 0.5 "$1" -- "$DEMO_GUEST" --pio-out $N \
-		--mmio-write $M --exit-after-actions -t 30 >"live$1.out" 2>"live$1.err" ||
+		--mmio-write $M --exit-after-actions -t 300 >"live$1.out" 2>"live$1.err" ||
 		{ cat "live$1.err" >&2; fail "stat live $1 failed"; }
 }
 count() { # MODE NAME -> Samples of row NAME in the totals

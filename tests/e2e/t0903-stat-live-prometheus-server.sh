@@ -1,6 +1,7 @@
 #!/bin/sh
 # A real Prometheus server (Debian's prometheus) scrapes stat live on loopback; a counter
-# queried through its HTTP API equals the demo guest's PIO writes.
+# queried through its HTTP API equals the demo guest's PIO writes.  The guest runs until
+# the test stops it and both ports are free ones, so a slow machine only makes it slower.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/demo-lib.sh"
 need_root
@@ -11,11 +12,20 @@ if ! command -v prometheus >/dev/null; then
 fi
 command -v prometheus >/dev/null || skip "no prometheus binary"
 N=2053
-KPORT=$((20000 + $$ % 20000))
-PPORT=$((KPORT + 1))
-"$KP" stat live --event=ioport --stdio -d 0.2 --prometheus=127.0.0.1:$KPORT -- \
-	"$DEMO_GUEST" --pio-out $N -t 25 >live.out 2>live.err &
+"$KP" stat live --event=ioport --stdio -d 0.2 --prometheus=127.0.0.1:0 -- \
+	sh -c 'echo $$ >guest.pid; exec "$0" "$@"' "$DEMO_GUEST" --pio-out $N -t 300 \
+	>live.out 2>live.err &
 KPID=$!
+DEMO_PIDS="$DEMO_PIDS $KPID" # killed (and with it the guest) if the test fails
+deadline=$(($(date +%s) + 150))
+KPORT=
+while [ -z "$KPORT" ] && [ "$(date +%s)" -lt $deadline ] && kill -0 $KPID 2>/dev/null; do
+	sleep 0.1
+	KPORT=$(sed -n 's/^serving Prometheus metrics on .* (port \([0-9]*\))$/\1/p' live.err)
+done
+[ -n "$KPORT" ] || { cat live.err >&2; fail "stat live did not say which port it serves"; }
+# a port nobody listens on now, for Prometheus
+PPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >prom.yml <<EOY
 global:
   scrape_interval: 1s
@@ -26,10 +36,9 @@ scrape_configs:
 EOY
 prometheus --config.file=prom.yml --storage.tsdb.path="$T/tsdb" \
 	--web.listen-address=127.0.0.1:$PPORT >prom.log 2>&1 &
-PPID_=$!
-trap 'kill $PPID_ $KPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+DEMO_PIDS="$DEMO_PIDS $!"
 ok=0
-for i in $(seq 1 80); do
+while [ "$(date +%s)" -lt $deadline ] && kill -0 $KPID 2>/dev/null; do
 	sleep 0.25
 	curl -sf "http://127.0.0.1:$PPORT/api/v1/query" \
 		--data-urlencode "query=sum(kvm_pio_total{job=\"kvmprof\",port=\"0x3f8\",dir=\"out\"})" \
@@ -42,4 +51,6 @@ done
 [ $ok = 1 ] || { cat q.json prom.log live.err >&2; fail "Prometheus never returned $N for kvm_pio_total"; }
 curl -sf "http://127.0.0.1:$PPORT/api/v1/query" --data-urlencode 'query=up{job="kvmprof"}' |
 	grep -q '"value":\[[0-9.]*,"1"\]' || fail "the kvmprof target is not up"
+kill -TERM "$(cat guest.pid)"
+wait $KPID || { cat live.err >&2; fail "stat live failed"; }
 exit 0

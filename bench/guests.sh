@@ -3,12 +3,13 @@
 # one guest, with the same total number of samples (generated files,
 # tests/fixtures/guests/gen-guests.py).  Prints both per-sample times and
 # their ratio; fails when 8 guests cost more than 1.2x one guest.
-# usage: bench/guests.sh [BUILD_DIR] [SAMPLES_PER_FILE]
+# usage: bench/guests.sh [BUILD_DIR | KVMPROF] [SAMPLES_PER_FILE]
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-$SRC/build}
 N=${2:-800000}
 KP=$B/kvmprof
+[ -f "$B" ] && KP=$B # make bench passes the binary, like the other bench scripts
 W=$(mktemp -d "${TMPDIR:-/tmp}/kvmprof-bench-guests.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 GEN=$SRC/tests/fixtures/guests/gen-guests.py

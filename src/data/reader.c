@@ -47,7 +47,7 @@
 #define CHUNK_SIZE (4u << 20)
 #define PIPE_CHUNK_SIZE (1u << 20)
 /* file mode: give mapped pages back in steps of this many bytes */
-#define RELEASE_STEP (4u << 20)
+#define RELEASE_STEP (1u << 20)
 /* file mode, ordered: from this file size on, records are delivered on a second thread */
 #define WORKER_MIN_SIZE (4u << 20)
 
@@ -58,7 +58,7 @@ struct kp_chunk {
 	u64 data[]; /* u64 for 8-byte alignment of the records */
 };
 
-#define OE_BATCHES 8
+#define OE_BATCHES 2
 
 struct kp_reader {
 	struct perf_tool *tool;
@@ -95,11 +95,11 @@ struct kp_reader {
 	 * at a round the records due are moved, in that order, to @batch (the
 	 * others stay, in order) and handed over.  The worker sorts the batch
 	 * (stable: the same order as sorting the whole queue and taking its
-	 * head) and delivers it while this thread reads the next rounds.  Up to
-	 * OE_BATCHES batches are in flight, so that neither thread waits for
-	 * the other at every round (on a busy machine each wait can cost a
-	 * time slice); this thread drops the chunk references of a batch's
-	 * entries once the worker is done with it.
+	 * head) and delivers it while this thread reads the next round.  Two
+	 * batches may be in flight, so that the threads do not run in lockstep
+	 * (on a busy machine each wait can cost a time slice) - more would keep
+	 * more of the file resident; this thread drops the chunk references of
+	 * a batch's entries once the worker is done with it.
 	 */
 	struct oe_worker *worker;
 	int threaded; /* -1: by file size, 0: never, 1: always */

@@ -90,6 +90,11 @@ struct kp_reader {
 	struct kp_chunk *dec;
 	size_t dec_pos, dec_len;
 	u64 data_end; /* file mode: end of the data section */
+	/* sample id -> event, direct mapped in front of the evlist's hash */
+	struct {
+		u64 id;
+		struct evsel *evsel; /* NULL: empty */
+	} id_cache[64];
 	/*
 	 * Delivery on a second thread.  The queue then stays in arrival order;
 	 * at a round the records due are moved, in that order, to @batch (the
@@ -972,6 +977,27 @@ static int process_user(struct perf_data *data, union perf_event *ev, u64 off, u
 			 ev->header.type, ev->header.size);
 }
 
+/* evlist__event2evsel(), with the samples' ids cached: ids never change owner */
+static inline struct evsel *event2evsel(struct kp_reader *rd, const struct evlist *evlist,
+					const union perf_event *ev)
+{
+	struct evsel *evsel;
+	u64 id;
+
+	if (ev->header.type != PERF_RECORD_SAMPLE || evlist->nr <= 1 || evlist->id_pos < 0 ||
+	    (u32)evlist->id_pos >= (ev->header.size - 8u) / 8)
+		return evlist__event2evsel(evlist, ev);
+	memcpy(&id, (const u8 *)(&ev->header + 1) + 8 * evlist->id_pos, 8);
+	if (rd->id_cache[id & 63].evsel && rd->id_cache[id & 63].id == id)
+		return rd->id_cache[id & 63].evsel;
+	evsel = evlist__event2evsel(evlist, ev);
+	if (evsel) {
+		rd->id_cache[id & 63].id = id;
+		rd->id_cache[id & 63].evsel = evsel;
+	}
+	return evsel;
+}
+
 /* account, then queue or deliver one record (already in host byte order) */
 static int process_event(struct perf_data *data, union perf_event *ev, struct kp_chunk *chunk,
 			 u64 off, u64 *extra)
@@ -995,7 +1021,7 @@ static int process_event(struct perf_data *data, union perf_event *ev, struct kp
 	    ev->header.size - 8u < data->evlist.entries[0]->id_hdr_size)
 		return rec_error(data, KP_ERR_BAD_RECORD, off,
 				 "record too short for its sample_id trailer", type, ev->header.size);
-	evsel = evlist__event2evsel(&data->evlist, ev);
+	evsel = event2evsel(rd, &data->evlist, ev);
 	if (!evsel)
 		return rec_error(data, KP_ERR_NO_EVSEL, off,
 				 "record whose sample id matches no event", type, ev->header.size);

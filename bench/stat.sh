@@ -5,6 +5,7 @@
 # <= 0.5x the RSS).  Usage: bench/stat.sh [BUILDDIR] [EXITS]
 set -eu
 BUILD=${1:-build}
+[ -f "$BUILD" ] && BUILD=$(dirname "$BUILD") # make bench passes the kvmprof binary
 EXITS=${2:-2000000}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 KP=$BUILD/kvmprof

@@ -11,6 +11,12 @@
  * the tracepoint parser (tep).  Records and samples passed to callbacks are
  * borrowed and valid only during the callback.
  *
+ * Threads: for large files read in time order, the reader parses and queues
+ * records on the calling thread while a second thread sorts each flushed round
+ * and runs the tool callbacks.  Callbacks still run one at a time, in order,
+ * and perf_data__process() returns only after the last one; they must not read
+ * data->stats while processing (the reading side runs ahead of them).
+ *
  * Errors: every offset and size read from the file is checked against the
  * file size before use; failures come back as KP_ERR_* with a kp_error()
  * detail of the form "'FILE': what at offset 0xN (file is N bytes)".

@@ -1134,7 +1134,8 @@ static int process_compressed(struct perf_data *data, union perf_event *ev, u64 
 			return kp_error(-ENOMEM, "cannot create a zstd decompression stream");
 		ZSTD_initDStream(rd->zstd);
 	}
-	if (data->header.comp_mmap_len)
+	/* a hint from the file: believed up to 256 MiB (fuzz finding: 2 GiB mallocs) */
+	if (data->header.comp_mmap_len && data->header.comp_mmap_len <= (256u << 20))
 		cap = kp_max(cap, left + data->header.comp_mmap_len);
 	if (rd->dec && !rd->dec->refs && rd->dec->cap >= cap) {
 		nc = rd->dec;
@@ -1164,6 +1165,13 @@ static int process_compressed(struct perf_data *data, union perf_event *ev, u64 
 		if (in.pos == in.size && out.pos < out.size)
 			break;
 		if (out.pos == out.size) {
+			/* a ring buffer's worth is at most 1 GiB: more is a zstd bomb */
+			if (nc->cap >= (1u << 30)) {
+				rd->dec_len = 0;
+				return rec_error(data, KP_ERR_CORRUPT, off,
+						 "decompresses to more than 1 GiB", ev->header.type,
+						 ev->header.size);
+			}
 			/* nothing points into nc yet: it may move */
 			nc->cap *= 2;
 			nc = xrealloc(nc, sizeof(*nc) + nc->cap);

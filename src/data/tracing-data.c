@@ -152,7 +152,8 @@ static void td_check_print_fmt(char *text)
 
 	if (!p)
 		return;
-	for (const char *q = p; *q && *q != '\n'; q++) {
+	/* to the end: a print fmt string may hold newlines (ext4_fsmap_*) */
+	for (const char *q = p; *q; q++) {
 		if (str) {
 			if (*q == '\\' && q[1])
 				q++;
@@ -217,12 +218,6 @@ static bool td_fields_ok(const char *text)
 			return false;
 		p = nl + 1;
 	}
-	/* the print fmt is the last line */
-	p = strchr(pf + 1, '\n');
-	if (p)
-		for (p++; *p; p++)
-			if (*p != '\n' && *p != ' ' && *p != '\t')
-				return false;
 	return true;
 }
 

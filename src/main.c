@@ -21,6 +21,7 @@ struct kp_cmd {
 /* sorted by name; exact matching only */
 static const struct kp_cmd commands[] = {
 	{ "buildid-list", cmd_buildid_list, "list the build-ids of the DSOs in a perf.data file" },
+	{ "diff", cmd_diff, "compare two perf.data files (perf diff)" },
 	{ "flamegraph", cmd_flamegraph, "write an SVG flame graph, guest frames coloured" },
 	{ "record", cmd_record, "sample the host and/or guests into a perf.data file" },
 	{ "report", cmd_report, "show where the samples went (perf report --stdio)" },

@@ -621,6 +621,55 @@ struct hist_entry *hists__add_callchain_entry(struct hists *hists, const struct 
 	return he;
 }
 
+struct hist_entry *hists__find_entry(const struct hists *hists, const struct hist_entry *he)
+{
+	u32 parent;
+	bool left;
+
+	return in_tree__find(hists, he, &parent, &left);
+}
+
+struct hist_entry *hists__add_dummy(struct hists *hists, const struct hist_entry *pair)
+{
+	struct hist_entry *he;
+	u64 hash;
+	size_t idx;
+	u32 parent;
+	bool left;
+
+	he = in_tree__find(hists, pair, &parent, &left);
+	if (he)
+		return he;
+	if (hists->nr_entries >= hists->table_size)
+		hists__grow_table(hists);
+	he = hists__new_entry(hists);
+	memset(he, 0, sizeof(*he));
+	he->thread = pair->thread;
+	he->tid = pair->tid;
+	he->cpu = pair->cpu;
+	he->comm = hists__intern_comm(hists, pair->comm);
+	he->dso_name = pair->dso_name;
+	he->sym = pair->sym;
+	he->ip = pair->ip;
+	he->level = pair->level;
+	he->filtered = pair->filtered;
+	he->dummy = true;
+	hash = hist_key__hash(hists, he);
+	idx = hash & (hists->table_size - 1);
+	he->hash = hash;
+	he->next = hists->table[idx];
+	hists->table[idx] = he;
+	hists->nr_entries++;
+	in_tree__link(hists->in_tree, he, parent, left);
+	return he;
+}
+
+size_t hists__entries_in(const struct hists *hists, struct hist_entry **out)
+{
+	rb_sim__walk(&hists->in_tree->t, hists->in_tree->e, hists->in_tree->n, out);
+	return hists->in_tree->n;
+}
+
 static int field_cmp(u64 a, u64 b)
 {
 	return a > b ? 1 : a < b ? -1 : 0;
@@ -635,6 +684,12 @@ static int hist_entry__perf_sort(const struct hists *hists, const struct hist_en
 {
 	s64 c;
 
+	if (hists->output_cmp) {
+		c = hists->output_cmp(a, b, hists->output_cmp_arg);
+		if (c)
+			return c > 0 ? 1 : -1;
+		goto keys;
+	}
 	if (hists->cumulate) {
 		c = field_cmp(a->stat_acc.period, b->stat_acc.period);
 		if (c)
@@ -658,6 +713,7 @@ static int hist_entry__perf_sort(const struct hists *hists, const struct hist_en
 	c = field_cmp(a->stat.period, b->stat.period);
 	if (c)
 		return (int)c;
+keys:
 	for (int i = 0; i < hists->sort.nr; i++) {
 		c = sort_key__sort(hists->sort.keys[i], a, b);
 		if (c)

@@ -62,6 +62,12 @@ struct hist_entry {
 	struct he_stat stat; /* self */
 	struct he_stat stat_acc; /* self + callees (children mode) */
 	struct chain_root *callchain; /* -g: paths through this entry, NULL if none */
+	/* diff (analysis/diff.h): the matching entry of the other file, and what was computed */
+	struct hist_entry *pair;
+	bool dummy; /* added to the baseline for an entry only the other file has */
+	double diff_delta; /* new percent - old percent */
+	double diff_ratio; /* new period / old period */
+	s64 diff_wdiff; /* new period * w2 - old period * w1 */
 };
 
 /* what the caller knows about one sample (or one callchain address) */
@@ -136,6 +142,12 @@ struct hists {
 	u16 col_len[HISTC_NR_COLS];
 	/* the thread's comm at output time (perf sizes columns and prints pid cells with it) */
 	const char *(*thread_comm)(const void *thread);
+	/*
+	 * Output comparators that replace the period ones (perf diff's columns);
+	 * the sort keys' order follows.  > 0: @a prints before @b.
+	 */
+	s64 (*output_cmp)(const struct hist_entry *a, const struct hist_entry *b, const void *arg);
+	const void *output_cmp_arg;
 };
 
 /**
@@ -199,6 +211,27 @@ void hists__sort_callchains(struct hists *hists, enum chain_mode mode, double mi
  * key it first merges equal entries as perf's collapse step does: call once.
  */
 void hists__output_resort(struct hists *hists);
+
+/**
+ * hists__find_entry - the entry of @hists equal to @he on @hists' sort keys
+ * (@he may belong to other hists), found by perf's walk of its entries_in
+ * tree (hists__find_entry()), or NULL.
+ */
+struct hist_entry *hists__find_entry(const struct hists *hists, const struct hist_entry *he);
+
+/**
+ * hists__add_dummy - perf's hists__add_dummy_entry(): the entry of @hists
+ * equal to @pair if its walk finds one, else a new entry with @pair's key,
+ * no samples and ->dummy set.  @pair's borrowed pointers (thread, DSO name,
+ * symbol) must outlive @hists.
+ */
+struct hist_entry *hists__add_dummy(struct hists *hists, const struct hist_entry *pair);
+
+/**
+ * hists__entries_in - every entry in perf's entries_in tree order into
+ * @out (room for hists->nr_entries); returns the number written.
+ */
+size_t hists__entries_in(const struct hists *hists, struct hist_entry **out);
 
 /**
  * hists__percent - @period as a percentage of the hists' total period

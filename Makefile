@@ -2,7 +2,11 @@
 #
 #   make          install build dependencies (Debian, apt-get), build build/kvmprof
 #   make check    also install test tools (linux-perf oracle, cmocka, tmux...), build
-#                 with ASan+UBSan and run every test (unit, e2e, oracle, live)
+#                 with ASan+UBSan and run every test (unit, e2e, oracle, live, fuzz
+#                 regression replay), then every fuzz target FUZZ_CHECK_SECONDS (2 s)
+#   make fuzz     every libFuzzer target FUZZ_SECONDS (600) with clang (fuzz/README.md)
+#   make warnings gcc and clang builds with -Wall -Wextra -Werror -D_FORTIFY_SOURCE=3
+#   make bench    every bench/*.sh against Linux perf, then the ratios (docs/PERFORMANCE.md)
 #   make demo     build, run kvmprof against the bundled demo guest, show a report
 #   make install  install the binary and man pages (PREFIX=/usr/local)
 

@@ -27,8 +27,10 @@
 #include "machine/machine.h"
 #include "analysis/callchain.h"
 #include "analysis/chain-tree.h"
+#include "analysis/guest-summary.h"
 #include "analysis/hist.h"
 #include "analysis/sort.h"
+#include "ui/stdio/guest-summary.h"
 #include "ui/stdio/hist.h"
 #include "ui/header.h"
 #include "ui/pprof.h"
@@ -40,7 +42,7 @@ static const char *const report_usage[] = {
 	"        [-g [graph|fractal|flat|folded|none][,caller|callee][,percent|period|count]",
 	"        [,THRESHOLD[,LIMIT]]] [--children | --no-children] [--showcpuutilization]",
 	"        [--kallsyms FILE] [--pprof FILE]",
-	"        [--header | --header-only] [-q]",
+	"        [--header | --header-only] [--guest-summary] [-q]",
 	NULL,
 };
 
@@ -71,6 +73,7 @@ struct report {
 	struct pprof_frame *pframes;
 	size_t alloc_pframes;
 	u64 first_time, last_time;
+	struct guest_summary *gsum; /* --guest-summary: per evsel idx, else NULL */
 };
 
 static const char *report_thread_comm(const void *thread)
@@ -224,6 +227,9 @@ static int report__sample(struct perf_tool *tool, union perf_event *event,
 		return 0;
 	memset(&al, 0, sizeof(al));
 	machines__resolve(&rep->machines, sample, &al);
+	if (rep->gsum)
+		guest_summary__add(&rep->gsum[evsel->idx], (s32)sample->pid, al.cpumode,
+				   sample->period);
 	key = (struct hist_key){
 		.thread = al.thread,
 		.tid = al.thread ? thread__tid(al.thread) : (s32)sample->tid,
@@ -295,6 +301,13 @@ static size_t report__nr_entries(const struct report *rep)
 	return n;
 }
 
+static const char *report_vmm_comm(void *arg, s32 pid)
+{
+	struct report *rep = arg;
+
+	return machines__host_comm(&rep->machines, pid);
+}
+
 static void report__print(struct report *rep, const struct hists_fprintf_opts *opts, bool quiet)
 {
 	struct evlist *evlist = &rep->data->evlist;
@@ -320,6 +333,9 @@ static void report__print(struct report *rep, const struct hists_fprintf_opts *o
 		if (!quiet)
 			hists__fprintf_nr_sample_events(hists, evsel__name(evlist->entries[i]), stdout);
 		hists__fprintf(hists, opts, stdout);
+		if (rep->gsum)
+			guest_summary__fprintf(&rep->gsum[i], evsel__name(evlist->entries[i]),
+					       report_vmm_comm, rep, stdout);
 		fputs("\n\n", stdout);
 	}
 	if (!quiet)
@@ -356,6 +372,7 @@ enum {
 	OPT_HEADER_ONLY,
 	OPT_MAX_STACK,
 	OPT_PPROF,
+	OPT_GUEST_SUMMARY,
 };
 
 static const struct option report_opts[] = {
@@ -374,6 +391,7 @@ static const struct option report_opts[] = {
 	{ "header-only", no_argument, NULL, OPT_HEADER_ONLY },
 	{ "max-stack", required_argument, NULL, OPT_MAX_STACK },
 	{ "pprof", required_argument, NULL, OPT_PPROF },
+	{ "guest-summary", no_argument, NULL, OPT_GUEST_SUMMARY },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -398,6 +416,9 @@ static void report_help(FILE *fp)
 	      "        --max-stack N       callchain depth used for children (default 127)\n"
 	      "        --pprof FILE        also write the shown samples as a gzip pprof profile\n"
 	      "                            (go tool pprof, Parca, Pyroscope, speedscope)\n"
+	      "        --guest-summary     after each table, one line per VM: VMM pid and\n"
+	      "                            command, guest samples, guest kernel and guest\n"
+	      "                            user shares of all samples\n"
 	      "        --header            print the file header first\n"
 	      "        --header-only       print only the file header\n"
 	      "    -q, --quiet             no comment lines, rows only\n",
@@ -425,6 +446,7 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 	struct hists_fprintf_opts opts = { .show_header = true };
 	const char *input = NULL, *sort_str = NULL, *kallsyms = NULL, *pprof_out = NULL;
 	bool quiet = false, header = false, header_only = false, g_given = false;
+	bool guest_summary = false;
 	int children = -1; /* -1: perf's default (on when the file has callchains) */
 	int c, err, status = KP_EXIT_OK;
 
@@ -476,6 +498,9 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 			break;
 		case OPT_PPROF:
 			pprof_out = optarg;
+			break;
+		case OPT_GUEST_SUMMARY:
+			guest_summary = true;
 			break;
 		case OPT_HEADER:
 			header = true;
@@ -588,9 +613,12 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		}
 	}
 	rep.hists = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.hists));
+	if (guest_summary)
+		rep.gsum = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.gsum));
 	err = machines__init(&rep.machines, &rep.conf);
 	if (err) {
 		free(rep.hists);
+		free(rep.gsum);
 		callchain_cache__exit(&rep.cache);
 		perf_data__delete(rep.data);
 		return kp_fail(err);
@@ -638,6 +666,10 @@ out:
 		}
 	}
 	free(rep.hists);
+	if (rep.gsum)
+		for (int i = 0; i < rep.nr_hists; i++)
+			guest_summary__exit(&rep.gsum[i]);
+	free(rep.gsum);
 	free(rep.frames);
 	free(rep.entries);
 	free(rep.order);

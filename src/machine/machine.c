@@ -489,6 +489,16 @@ struct thread *machine__find_thread(struct machine *machine, pid_t pid, pid_t ti
 
 /* ------------------------------------------------------------------ machines */
 
+const char *machines__host_comm(struct machines *machines, pid_t pid)
+{
+	struct thread *th;
+
+	if (!machines->host || pid <= 0)
+		return NULL;
+	th = machine__find_thread(machines->host, pid, pid);
+	return th ? thread__comm_str(th) : NULL;
+}
+
 struct machine *machine__new(struct machines *machines, pid_t pid, const char *root_dir)
 {
 	struct machine *m = xzalloc(sizeof(*m));

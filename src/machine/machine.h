@@ -163,6 +163,11 @@ bool machine__is_host(const struct machine *machine);
 const char *thread__comm_str(const struct thread *thread);
 pid_t thread__pid(const struct thread *thread);
 pid_t thread__tid(const struct thread *thread);
+/**
+ * machines__host_comm - the comm of host process @pid (its main thread, e.g.
+ * a guest's VMM), or NULL when the file never named that process.
+ */
+const char *machines__host_comm(struct machines *machines, pid_t pid);
 /** dso__name - the name perf's "Shared Object" column shows (short name). */
 const char *dso__name(const struct dso *dso);
 /** dso__long_name - the full name (path, or [kernel.kallsyms] ...). */

@@ -378,16 +378,6 @@ static int synth_emit(void *arg, const union perf_event *ev)
 	return tool_event(&t->tool, (union perf_event *)ev, &s);
 }
 
-/* ---- guests ---- */
-
-/* a guest under --guestmount: give it a machine before its records come */
-static int guest_found(void *arg, pid_t pid)
-{
-	struct top_cmd *t = arg;
-
-	return machines__findnew(&t->machines, pid) ? 0 : -1;
-}
-
 static int synthesize(struct top_cmd *t)
 {
 	struct kp_synth *s = xmalloc(sizeof(*s));
@@ -395,9 +385,8 @@ static int synthesize(struct top_cmd *t)
 	struct kp_synth_opts o = {
 		.guestkallsyms = ctx->guestkallsyms,
 		.guestmodules = ctx->guestmodules,
+		/* the machine layer makes each DIR/PID guest when its records come */
 		.guestmount = ctx->guestmount,
-		.guest_found = guest_found,
-		.arg = t,
 		.guest_user_elf = t->guest_user_elf,
 	};
 	int err;
@@ -647,6 +636,7 @@ int cmd_top(int argc, char **argv, struct kp_ctx *ctx)
 	t->conf.guestkallsyms = ctx->guestkallsyms;
 	t->conf.guestmodules = ctx->guestmodules;
 	t->conf.guestvmlinux = ctx->guestvmlinux;
+	t->conf.no_debuginfod = ctx->no_debuginfod;
 	err = machines__init(&t->machines, &t->conf);
 	t->machines_ok = true;
 	if (err) {

@@ -1751,9 +1751,11 @@ static int pipe_one(struct perf_data *data, bool header_only)
 		return err;
 	if (extra) {
 		if (h.type == PERF_RECORD_HEADER_TRACING_DATA) {
-			if (extra > (1ULL << 31))
+			/* real tracing data is a few MB; a bigger claim is not buffered */
+			if (extra > (256ULL << 20))
 				return rec_error(data, KP_ERR_BAD_TRACEDATA, off,
-						 "absurd tracing data size", h.type, h.size);
+						 "absurd tracing data size (over 256 MiB)", h.type,
+						 h.size);
 			ret = pipe_need(data, extra);
 			if (ret <= 0)
 				return ret ? ret : rec_error(data, KP_ERR_TRUNCATED, off,

@@ -13,8 +13,10 @@
  * + text.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
@@ -31,7 +33,23 @@ struct td_cursor {
 	size_t size;
 	size_t pos;
 	bool swap;
+	/* crash isolation (see td_probe()) */
+	u32 fmt_idx; /* formats seen so far */
+	const u8 *skip; /* formats not to give to libtraceevent (bitmap) */
+	u32 nr_skip_bits;
+	bool skip_header, skip_extras;
+	int report_fd; /* probe child: progress markers, else -1 */
 };
+
+#define TD_MARK_HEADER 0xfffffff0u
+#define TD_MARK_FORMATS 0xfffffff1u
+#define TD_MARK_END 0xfffffff2u
+
+static void td_report(struct td_cursor *c, u32 v)
+{
+	if (c->report_fd >= 0 && write(c->report_fd, &v, sizeof(v)) != sizeof(v))
+		_exit(3);
+}
 
 static int td_err(struct td_cursor *c, const char *what)
 {
@@ -226,6 +244,7 @@ static int td_format(struct tep_handle *tep, struct td_cursor *c, const char *sy
 	u64 len;
 	char *text = NULL;
 	char name[128];
+	u32 idx;
 	int err;
 
 	if ((err = td_u64(c, &len, "truncated format size")))
@@ -233,8 +252,17 @@ static int td_format(struct tep_handle *tep, struct td_cursor *c, const char *sy
 	if ((err = td_text(c, len, &text, "format text runs past the end")))
 		return err;
 	format_name(text, name, sizeof(name));
+	idx = c->fmt_idx++;
+	if (c->skip && idx < c->nr_skip_bits && (c->skip[idx / 8] >> (idx % 8) & 1)) {
+		pr_warning("tracing data: the format of tracepoint %s:%s crashes libtraceevent, "
+			   "ignored", sys, name);
+		td_report(c, idx);
+		free(text);
+		return 0;
+	}
 	if (!td_fields_ok(text)) {
 		pr_warning("tracing data: malformed format of tracepoint %s:%s, ignored", sys, name);
+		td_report(c, idx);
 		free(text);
 		return 0;
 	}
@@ -261,6 +289,7 @@ static int td_format(struct tep_handle *tep, struct td_cursor *c, const char *sy
 		else
 			pr_debug("tracing data: partial parse of tracepoint %s:%s", sys, name);
 	}
+	td_report(c, idx);
 	free(text);
 	return 0;
 }
@@ -294,9 +323,10 @@ static void td_printk_sanitize(char *text)
 	*out = '\0';
 }
 
-int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
+static int td_parse(struct tep_handle **out, const void *blob, size_t size,
+		    const struct td_cursor *opts)
 {
-	struct td_cursor c = { blob, size, 0, false };
+	struct td_cursor c = *opts;
 	struct tep_handle *tep;
 	const char *version = NULL, *sys = NULL;
 	char *text = NULL;
@@ -341,8 +371,11 @@ int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
 	if ((err = td_u64(&c, &len, "truncated header_page size")) ||
 	    (err = td_text(&c, len, &text, "header_page runs past the end")))
 		goto fail;
-	if (tep_parse_header_page(tep, text, (unsigned long)len, long_size))
+	if (c.skip_header)
+		pr_warning("tracing data: header_page crashes libtraceevent, ignored");
+	else if (tep_parse_header_page(tep, text, (unsigned long)len, long_size))
 		pr_debug("tracing data: cannot parse header_page");
+	td_report(&c, TD_MARK_HEADER);
 	free(text);
 	text = NULL;
 	if (c.size - c.pos < 13 || memcmp(c.buf + c.pos, "header_event", 13)) {
@@ -387,17 +420,21 @@ int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
 				goto fail;
 	}
 
+	td_report(&c, TD_MARK_FORMATS);
+	if (c.skip_extras)
+		pr_warning("tracing data: its kallsyms, printk formats or saved cmdlines crash "
+			   "libtraceevent, ignored");
 	if ((err = td_u32(&c, &len32, "truncated kallsyms size")) ||
 	    (err = td_text(&c, len32, &text, "kallsyms run past the end")))
 		goto fail;
-	if (len32)
+	if (len32 && !c.skip_extras)
 		tep_parse_kallsyms(tep, text);
 	free(text);
 	text = NULL;
 	if ((err = td_u32(&c, &len32, "truncated printk_formats size")) ||
 	    (err = td_text(&c, len32, &text, "printk_formats run past the end")))
 		goto fail;
-	if (len32) {
+	if (len32 && !c.skip_extras) {
 		td_printk_sanitize(text);
 		tep_parse_printk_formats(tep, text);
 	}
@@ -407,16 +444,107 @@ int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
 		if ((err = td_u64(&c, &len, "truncated saved_cmdlines size")) ||
 		    (err = td_text(&c, len, &text, "saved_cmdlines run past the end")))
 			goto fail;
-		if (len)
+		if (len && !c.skip_extras)
 			tep_parse_saved_cmdlines(tep, text);
 		free(text);
 		text = NULL;
 	}
+	td_report(&c, TD_MARK_END);
 	*out = tep;
 	return 0;
 fail:
+	td_report(&c, TD_MARK_END); /* a clean error, not a crash */
 	free(text);
 	tep_free(tep);
+	return err;
+}
+
+/*
+ * libtraceevent 1.7's format parser is not safe on hostile input (NULL
+ * dereferences, divisions by zero, out-of-bounds reads: see
+ * tests/fuzz-regressions/), and a perf.data file is untrusted.  So parse the
+ * blob in a child process first: it reports each format it got through; a
+ * child that dies names the format (or stage) that killed it, which the next
+ * child and then the real parse skip.  Cost: a fork per file.  If fork() is
+ * not possible, parse directly.
+ */
+static void td_probe(const void *blob, size_t size, struct td_cursor *opts, u8 **skip)
+{
+	for (int attempt = 0; attempt < 64; attempt++) {
+		int fds[2], status;
+		bool header = false, formats = false, end = false;
+		s64 last = -1;
+		u32 v;
+		pid_t pid;
+
+		if (pipe2(fds, O_CLOEXEC) < 0)
+			return;
+		pid = fork();
+		if (pid < 0) {
+			close(fds[0]);
+			close(fds[1]);
+			return;
+		}
+		if (pid == 0) {
+			struct tep_handle *tep = NULL;
+			int devnull = open("/dev/null", O_WRONLY);
+
+			if (devnull >= 0)
+				dup2(devnull, STDERR_FILENO); /* the crash report is expected */
+			close(fds[0]);
+			opts->report_fd = fds[1];
+			td_parse(&tep, blob, size, opts);
+			_exit(0);
+		}
+		close(fds[1]);
+		while (read(fds[0], &v, sizeof(v)) == sizeof(v)) {
+			if (v == TD_MARK_HEADER)
+				header = true;
+			else if (v == TD_MARK_FORMATS)
+				formats = true;
+			else if (v == TD_MARK_END)
+				end = true;
+			else
+				last = v;
+		}
+		close(fds[0]);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (end)
+			return;
+		if (!header) {
+			opts->skip_header = true;
+		} else if (!formats) {
+			u32 bad = (u32)(last + 1);
+
+			/* formats are reported in order; skipped ones are reported too */
+			if (bad >= opts->nr_skip_bits) {
+				u32 bits = kp_max(bad + 1, opts->nr_skip_bits * 2);
+
+				*skip = xrealloc(*skip, (bits + 7) / 8);
+				memset(*skip + (opts->nr_skip_bits + 7) / 8, 0,
+				       (bits + 7) / 8 - (opts->nr_skip_bits + 7) / 8);
+				opts->nr_skip_bits = (bits + 7) / 8 * 8;
+			}
+			(*skip)[bad / 8] |= (u8)(1u << (bad % 8));
+			opts->skip = *skip;
+		} else {
+			opts->skip_extras = true;
+		}
+	}
+}
+
+int tracing_data__parse(struct tep_handle **out, const void *blob, size_t size)
+{
+	struct td_cursor opts = { blob, size, 0, false };
+	u8 *skip = NULL;
+	int err;
+
+	opts.report_fd = -1;
+	td_probe(blob, size, &opts, &skip);
+	opts.report_fd = -1;
+	err = td_parse(out, blob, size, &opts);
+	free(skip);
 	return err;
 }
 

@@ -14,34 +14,21 @@
 
 #include "collect/buildid.h"
 #include "data/event.h"
+#include "util/elf-note.h"
 #include "util/util.h"
-
-#ifndef NT_GNU_BUILD_ID
-#define NT_GNU_BUILD_ID 3
-#endif
 
 int kp_buildid__from_notes(const void *notes, size_t len, u8 *id)
 {
-	const u8 *p = notes, *end = p + len;
+	struct kp_notes it;
+	const u8 *desc;
+	u32 descsz;
 
-	while ((size_t)(end - p) >= 12) {
-		u32 namesz, descsz, type;
-		size_t nlen, dlen;
-
-		memcpy(&namesz, p, 4);
-		memcpy(&descsz, p + 4, 4);
-		memcpy(&type, p + 8, 4);
-		p += 12;
-		nlen = KP_ALIGN((size_t)namesz, 4);
-		dlen = KP_ALIGN((size_t)descsz, 4);
-		if (nlen > (size_t)(end - p) || dlen > (size_t)(end - p) - nlen)
-			return 0;
-		if (type == NT_GNU_BUILD_ID && namesz == 4 && !memcmp(p, "GNU", 4) && descsz &&
-		    descsz <= KP_BUILD_ID_MAX) {
-			memcpy(id, p + nlen, descsz);
+	kp_notes__init(&it, notes, len, false);
+	while (kp_notes__next_build_id(&it, &desc, &descsz)) {
+		if (descsz && descsz <= KP_BUILD_ID_MAX) {
+			memcpy(id, desc, descsz);
 			return (int)descsz;
 		}
-		p += nlen + dlen;
 	}
 	return 0;
 }

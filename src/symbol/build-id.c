@@ -2,16 +2,12 @@
 /*
  * build-id.c - GNU build-id notes (ELF notes, /sys/kernel/notes).
  */
-#include <byteswap.h>
 #include <errno.h>
 #include <string.h>
 
 #include "symbol/symbol.h"
+#include "util/elf-note.h"
 #include "util/util.h"
-
-#ifndef NT_GNU_BUILD_ID
-#define NT_GNU_BUILD_ID 3
-#endif
 
 void build_id__sprintf(const u8 *build_id, size_t size, char *bf)
 {
@@ -26,37 +22,18 @@ void build_id__sprintf(const u8 *build_id, size_t size, char *bf)
 
 int build_id__from_notes(const void *notes, size_t len, bool swap, u8 *bid)
 {
-	const u8 *p = notes, *end = p + len;
+	struct kp_notes it;
+	const u8 *desc;
+	u32 descsz;
+	size_t sz;
 
-	while ((size_t)(end - p) >= 12) {
-		u32 namesz, descsz, type;
-		size_t nlen, dlen;
-
-		memcpy(&namesz, p, 4);
-		memcpy(&descsz, p + 4, 4);
-		memcpy(&type, p + 8, 4);
-		if (swap) {
-			namesz = bswap_32(namesz);
-			descsz = bswap_32(descsz);
-			type = bswap_32(type);
-		}
-		p += 12;
-		nlen = KP_ALIGN((size_t)namesz, 4);
-		dlen = KP_ALIGN((size_t)descsz, 4);
-		if (namesz > (size_t)(end - p) || nlen > (size_t)(end - p))
-			return 0;
-		if (descsz > (size_t)(end - p - nlen) || dlen > (size_t)(end - p - nlen))
-			return 0;
-		if (type == NT_GNU_BUILD_ID && namesz == 4 && !memcmp(p, "GNU", 4)) {
-			size_t sz = kp_min((size_t)descsz, (size_t)KP_BUILD_ID_SIZE);
-
-			memset(bid, 0, KP_BUILD_ID_SIZE);
-			memcpy(bid, p + nlen, sz);
-			return (int)sz;
-		}
-		p += nlen + dlen;
-	}
-	return 0;
+	kp_notes__init(&it, notes, len, swap);
+	if (!kp_notes__next_build_id(&it, &desc, &descsz))
+		return 0;
+	sz = kp_min((size_t)descsz, (size_t)KP_BUILD_ID_SIZE);
+	memset(bid, 0, KP_BUILD_ID_SIZE);
+	memcpy(bid, desc, sz);
+	return (int)sz;
 }
 
 int sysfs__read_build_id(const char *path, u8 *bid)

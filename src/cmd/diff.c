@@ -282,17 +282,7 @@ int cmd_diff(int argc, char **argv, struct kp_ctx *ctx)
 				      argc - optind);
 	}
 
-	conf = (struct symbol_conf){
-		.host = ctx->host,
-		.guest = ctx->guest,
-		.guestmount = ctx->guestmount,
-		.guestkallsyms = ctx->guestkallsyms,
-		.guestmodules = ctx->guestmodules,
-		.guestvmlinux = ctx->guestvmlinux,
-		.no_debuginfod = ctx->no_debuginfod,
-		.kallsyms = kallsyms,
-		.symfs = "",
-	};
+	symbol_conf__from_ctx(&conf, ctx, kallsyms);
 	for (int i = 0; i < 2; i++) {
 		err = diff_file__read(&files[i], &conf, &sort);
 		if (err) {

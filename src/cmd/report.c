@@ -586,17 +586,7 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 	opts.show_header = !quiet;
 	opts.show_guest_util = ctx->guest;
 
-	rep.conf = (struct symbol_conf){
-		.host = ctx->host,
-		.guest = ctx->guest,
-		.guestmount = ctx->guestmount,
-		.guestkallsyms = ctx->guestkallsyms,
-		.guestmodules = ctx->guestmodules,
-		.guestvmlinux = ctx->guestvmlinux,
-		.no_debuginfod = ctx->no_debuginfod,
-		.kallsyms = kallsyms,
-		.symfs = "",
-	};
+	symbol_conf__from_ctx(&rep.conf, ctx, kallsyms);
 	callchain_cache__init(&rep.cache);
 	rep.nr_hists = rep.data->evlist.nr;
 	if (pprof_out) {

@@ -87,21 +87,6 @@ static void script_cmd__tool_init(struct script_cmd *sc)
 	sc->tool.ordered_events = true;
 }
 
-static void symbol_conf__from_ctx(struct symbol_conf *conf, const struct kp_ctx *ctx,
-				  const char *kallsyms)
-{
-	memset(conf, 0, sizeof(*conf));
-	conf->host = ctx->host;
-	conf->guest = ctx->guest;
-	conf->guestmount = ctx->guestmount;
-	conf->guestkallsyms = ctx->guestkallsyms;
-	conf->guestmodules = ctx->guestmodules;
-	conf->guestvmlinux = ctx->guestvmlinux;
-	conf->no_debuginfod = ctx->no_debuginfod;
-	conf->kallsyms = kallsyms;
-	conf->symfs = "";
-}
-
 int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *kallsyms,
 		      bool no_callchain, struct folded **out)
 {

@@ -630,13 +630,9 @@ int cmd_top(int argc, char **argv, struct kp_ctx *ctx)
 						     isatty(STDIN_FILENO)));
 
 	/* resolve everything; the view decides what is shown */
+	symbol_conf__from_ctx(&t->conf, ctx, NULL);
 	t->conf.host = true;
 	t->conf.guest = true;
-	t->conf.guestmount = ctx->guestmount;
-	t->conf.guestkallsyms = ctx->guestkallsyms;
-	t->conf.guestmodules = ctx->guestmodules;
-	t->conf.guestvmlinux = ctx->guestvmlinux;
-	t->conf.no_debuginfod = ctx->no_debuginfod;
 	err = machines__init(&t->machines, &t->conf);
 	t->machines_ok = true;
 	if (err) {

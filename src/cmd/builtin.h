@@ -53,15 +53,6 @@ void kp_print_usage(FILE *fp, const char *const *usage);
 /** kp_fail - print "error: <kp_errmsg(err)>" and return KP_EXIT_FAILURE. */
 int kp_fail(int err);
 
-struct symbol_conf;
-/**
- * symbol_conf__from_ctx - fill @conf (all of it: other fields zero) from the
- * global options in @ctx; @kallsyms is the command's --kallsyms or NULL.
- * (cmd-util.c)
- */
-void symbol_conf__from_ctx(struct symbol_conf *conf, const struct kp_ctx *ctx,
-			   const char *kallsyms);
-
 int cmd_buildid_list(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct kp_ctx *ctx);
 int cmd_flamegraph(int argc, char **argv, struct kp_ctx *ctx);

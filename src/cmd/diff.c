@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "cmd/builtin.h"
+#include "cmd/cmd-util.h"
 #include "data/reader.h"
 #include "machine/machine.h"
 #include "analysis/diff.h"
@@ -68,17 +69,7 @@ static int diff__sample(struct perf_tool *tool, union perf_event *event,
 		return 0;
 	memset(&al, 0, sizeof(al));
 	machines__resolve(&f->machines, sample, &al);
-	key = (struct hist_key){
-		.thread = al.thread,
-		.tid = al.thread ? thread__tid(al.thread) : (s32)sample->tid,
-		.cpu = (s32)sample->cpu,
-		.comm = al.thread ? thread__comm_str(al.thread) : "",
-		.dso_name = al.dso ? dso__name(al.dso) : NULL,
-		.sym = al.sym,
-		.ip = al.addr,
-		.level = al.level,
-		.filtered = al.filtered != AL_FILTER_NONE,
-	};
+	hist_key__from_al(&key, &al, sample);
 	hists__add_sample(&f->hists[evsel->idx], &key, sample->period, al.cpumode);
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cmd/builtin.h"
+#include "cmd/cmd-util.h"
 #include "data/reader.h"
 #include "machine/machine.h"
 #include "analysis/callchain.h"
@@ -230,17 +231,7 @@ static int report__sample(struct perf_tool *tool, union perf_event *event,
 	if (rep->gsum)
 		guest_summary__add(&rep->gsum[evsel->idx], (s32)sample->pid, al.cpumode,
 				   sample->period);
-	key = (struct hist_key){
-		.thread = al.thread,
-		.tid = al.thread ? thread__tid(al.thread) : (s32)sample->tid,
-		.cpu = (s32)sample->cpu,
-		.comm = al.thread ? thread__comm_str(al.thread) : "",
-		.dso_name = al.dso ? dso__name(al.dso) : NULL,
-		.sym = al.sym,
-		.ip = al.addr,
-		.level = al.level,
-		.filtered = al.filtered != AL_FILTER_NONE,
-	};
+	hist_key__from_al(&key, &al, sample);
 	he = hists__add_sample(hists, &key, sample->period, al.cpumode);
 	if ((rep->cumulate || rep->use_callchain) && sample->callchain)
 		report__add_callchain(rep, hists, he, sample, &al);

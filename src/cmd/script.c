@@ -10,6 +10,7 @@
 
 #include "analysis/callchain.h"
 #include "cmd/builtin.h"
+#include "cmd/cmd-util.h"
 #include "cmd/script.h"
 #include "data/reader.h"
 #include "machine/machine.h"

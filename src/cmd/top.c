@@ -34,6 +34,7 @@
 
 #include "analysis/top.h"
 #include "cmd/builtin.h"
+#include "cmd/cmd-util.h"
 #include "collect/events.h"
 #include "collect/evopen.h"
 #include "collect/ring.h"

@@ -2,7 +2,13 @@
 /*
  * cmd-util.c - plumbing several subcommands share (see cmd-util.h).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd-util.h"
 
@@ -35,4 +41,58 @@ void hist_key__from_al(struct hist_key *key, const struct addr_location *al,
 		.level = al->level,
 		.filtered = al->filtered != AL_FILTER_NONE,
 	};
+}
+
+int kp_parse_pid_list(const char *s, long min, u32 **out, int *nr)
+{
+	int n = 0, alloc = 0;
+	u32 *pids = NULL;
+	char *end;
+
+	while (*s) {
+		long v;
+
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || end == s || v < min || v > INT_MAX || (*end && *end != ',')) {
+			free(pids);
+			return -1;
+		}
+		ALLOC_GROW(pids, n + 1, alloc);
+		pids[n++] = (u32)v;
+		s = *end ? end + 1 : end;
+	}
+	if (!n)
+		return -1;
+	*out = pids;
+	*nr = n;
+	return 0;
+}
+
+int kp_workload__fork(char **argv, pid_t *child, int *go_pipe)
+{
+	int go[2];
+
+	if (pipe2(go, O_CLOEXEC))
+		return kp_error(-errno, "pipe: %s", strerror(errno));
+	*child = fork();
+	if (*child < 0)
+		return kp_error(-errno, "fork: %s", strerror(errno));
+	if (!*child) {
+		sigset_t none;
+		char c;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(go[1]);
+		/* wait until the events are open; EOF without a byte means give up */
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "error: cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(go[0]);
+	*go_pipe = go[1];
+	return 0;
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * cmd-util.h - plumbing several subcommands share: the global options in
- * struct kp_ctx turned into the machine layer's configuration, and a
- * resolved sample turned into a histogram key (hist.h leaves the machine
- * layer to its callers, so the glue lives here).  Nothing here allocates.
+ * struct kp_ctx turned into the machine layer's configuration, a resolved
+ * sample turned into a histogram key (hist.h leaves the machine layer to its
+ * callers, so the glue lives here), -p pid lists, and the held workload
+ * child of stat record and stat live.
  */
 #ifndef KP_CMD_CMD_UTIL_H
 #define KP_CMD_CMD_UTIL_H
+
+#include <sys/types.h>
 
 #include "analysis/hist.h"
 #include "cmd/builtin.h"
@@ -26,5 +29,20 @@ void symbol_conf__from_ctx(struct symbol_conf *conf, const struct kp_ctx *ctx,
  */
 void hist_key__from_al(struct hist_key *key, const struct addr_location *al,
 		       const struct perf_sample *sample);
+
+/**
+ * kp_parse_pid_list - a comma-separated list of decimal pids, each at least
+ * @min and at most INT_MAX.  On success *@out (freed by the caller with
+ * free()) holds *@nr >= 1 pids; returns -1 on anything else (nothing to
+ * free then).
+ */
+int kp_parse_pid_list(const char *s, long min, u32 **out, int *nr);
+
+/**
+ * kp_workload__fork - fork @argv[0] with an empty signal mask, held until
+ * one byte is written to *@go_pipe (EOF without a byte: the child exits 127).
+ * *@child is fork()'s result.  Returns 0 or a code with a detail.
+ */
+int kp_workload__fork(char **argv, pid_t *child, int *go_pipe);
 
 #endif

@@ -39,6 +39,7 @@
 #include "analysis/kvm-stat-live.h"
 #include "analysis/kvm-stat.h"
 #include "cmd/builtin.h"
+#include "cmd/cmd-util.h"
 #include "collect/bpf/kvm-stat-bpf.h"
 #include "collect/events.h"
 #include "collect/evopen.h"
@@ -786,32 +787,6 @@ static int parse_events(struct live *l, const char *s)
 	return ret || !l->report_mask ? -1 : 0;
 }
 
-static int parse_pids(const char *s, u32 **out, int *nr)
-{
-	int n = 0, alloc = 0;
-	u32 *pids = NULL;
-	char *end;
-
-	while (*s) {
-		long v;
-
-		errno = 0;
-		v = strtol(s, &end, 10);
-		if (errno || end == s || v <= 0 || v > INT_MAX || (*end && *end != ',')) {
-			free(pids);
-			return -1;
-		}
-		ALLOC_GROW(pids, n + 1, alloc);
-		pids[n++] = (u32)v;
-		s = *end ? end + 1 : end;
-	}
-	if (!n)
-		return -1;
-	*out = pids;
-	*nr = n;
-	return 0;
-}
-
 static int live_parse(struct live *l, int argc, char **argv)
 {
 	char *end;
@@ -844,7 +819,7 @@ static int live_parse(struct live *l, int argc, char **argv)
 		case 'p':
 			free(l->pids);
 			l->pids = NULL;
-			if (parse_pids(optarg, &l->pids, &l->nr_pids))
+			if (kp_parse_pid_list(optarg, 1, &l->pids, &l->nr_pids))
 				return kp_usage_error(live_usage, "invalid pid list '%s'", optarg);
 			l->pid_str = optarg;
 			break;
@@ -934,28 +909,10 @@ static int live_parse(struct live *l, int argc, char **argv)
 /* fork the command, held until the events are on (the go pipe) */
 static int fork_workload(struct live *l)
 {
-	int go[2];
+	int err = kp_workload__fork(l->workload, &l->child, &l->go_pipe);
 
-	if (pipe2(go, O_CLOEXEC))
-		return kp_error(-errno, "pipe: %s", strerror(errno));
-	l->child = fork();
-	if (l->child < 0)
-		return kp_error(-errno, "fork: %s", strerror(errno));
-	if (!l->child) {
-		sigset_t none;
-		char c;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(127);
-		execvp(l->workload[0], l->workload);
-		fprintf(stderr, "error: cannot run '%s': %s\n", l->workload[0], strerror(errno));
-		_exit(127);
-	}
-	close(go[0]);
-	l->go_pipe = go[1];
+	if (err)
+		return err;
 	l->pids = xmalloc(sizeof(*l->pids));
 	l->pids[0] = (u32)l->child;
 	l->nr_pids = 1;

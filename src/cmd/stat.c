@@ -21,6 +21,7 @@
 
 #include "analysis/kvm-stat.h"
 #include "cmd/builtin.h"
+#include "cmd/cmd-util.h"
 #include "collect/events.h"
 #include "collect/evopen.h"
 #include "collect/ring-write.h"
@@ -82,32 +83,6 @@ static int report_comm(struct perf_tool *tool, union perf_event *event, struct p
 	/* the process name is the comm of its main thread */
 	if (event->header.size > sizeof(*c) && c->pid == c->tid && memchr(c->comm, 0, max))
 		kvm_stat__comm(tool2report(tool)->kvm, c->pid, c->comm);
-	return 0;
-}
-
-static int parse_pid_list(const char *s, u32 **out, int *nr)
-{
-	char *end;
-	int n = 0, alloc = 0;
-	u32 *pids = NULL;
-
-	while (*s) {
-		long v;
-
-		errno = 0;
-		v = strtol(s, &end, 10);
-		if (errno || end == s || v < 0 || v > INT_MAX || (*end && *end != ',')) {
-			free(pids);
-			return -1;
-		}
-		ALLOC_GROW(pids, n + 1, alloc);
-		pids[n++] = (u32)v;
-		s = *end ? end + 1 : end;
-	}
-	if (!n)
-		return -1;
-	*out = pids;
-	*nr = n;
 	return 0;
 }
 
@@ -228,7 +203,7 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 		case 'p':
 			free(pids);
 			pids = NULL;
-			if (parse_pid_list(optarg, &pids, &opts.nr_pids))
+			if (kp_parse_pid_list(optarg, 0, &pids, &opts.nr_pids))
 				return kp_usage_error(stat_usage, "invalid pid list '%s'", optarg);
 			opts.pids = pids;
 			po.pid_str = optarg;
@@ -663,29 +638,10 @@ static int rec_loop(struct stat_rec *r, int sfd)
 
 static int rec_fork_workload(struct stat_rec *r)
 {
-	int go[2];
+	int err = kp_workload__fork(r->workload, &r->child, &r->go_pipe);
 
-	if (pipe2(go, O_CLOEXEC))
-		return kp_error(-errno, "pipe: %s", strerror(errno));
-	r->child = fork();
-	if (r->child < 0)
-		return kp_error(-errno, "fork: %s", strerror(errno));
-	if (!r->child) {
-		char c;
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		close(go[1]);
-		/* wait until the events are open; EOF without a byte means give up */
-		if (read(go[0], &c, 1) != 1)
-			_exit(127);
-		execvp(r->workload[0], r->workload);
-		fprintf(stderr, "error: cannot run '%s': %s\n", r->workload[0], strerror(errno));
-		_exit(127);
-	}
-	close(go[0]);
-	r->go_pipe = go[1];
+	if (err)
+		return err;
 	/* with -a or -p the events of those targets are recorded, not the command's */
 	if (rec_exec_enables(r))
 		rec_add_tid(r, r->child);
@@ -800,7 +756,7 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 		u32 *pids;
 		int nr;
 
-		if (parse_pid_list(pid_str, &pids, &nr))
+		if (kp_parse_pid_list(pid_str, 0, &pids, &nr))
 			return kp_usage_error(stat_usage, "invalid pid list '%s'", pid_str);
 		for (int i = 0; i < nr && !err; i++)
 			err = rec_add_process(&r, (pid_t)pids[i]);

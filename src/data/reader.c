@@ -1708,6 +1708,7 @@ static int pipe_one(struct perf_data *data, bool header_only)
 	struct kp_reader *rd = data->rd;
 	struct perf_event_header h;
 	union perf_event *ev;
+	struct kp_chunk *chunk;
 	u64 extra = 0, off = rd->stream_off;
 	int ret, err;
 
@@ -1731,20 +1732,17 @@ static int pipe_one(struct perf_data *data, bool header_only)
 		return rec_error(data, KP_ERR_TRUNCATED, off, "stream ends inside a record",
 				 h.type, h.size);
 	ev = (union perf_event *)(chunk_bytes(rd->pipe) + rd->pipe_pos);
+	chunk = rd->pipe;
+	/* realign before swapping: the swap reads u64 fields (UBSan fuzz finding) */
+	if ((uintptr_t)ev & 7)
+		ev = copy_record(rd, ev, h.size, &chunk);
 	if (data->header.needs_swap) {
 		ev->header = h;
 		err = kp_event__swap(ev, &data->evlist, data->evlist.sample_id_all);
 		if (err)
 			return rec_error(data, err, off, kp_errmsg(err), h.type, h.size);
 	}
-	if ((uintptr_t)ev & 7) {
-		struct kp_chunk *cc;
-
-		ev = copy_record(rd, ev, h.size, &cc);
-		err = process_event(data, ev, cc, off, &extra);
-	} else {
-		err = process_event(data, ev, rd->pipe, off, &extra);
-	}
+	err = process_event(data, ev, chunk, off, &extra);
 	rd->pipe_pos += h.size;
 	rd->stream_off += h.size;
 	if (err)

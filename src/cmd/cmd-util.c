@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "cmd/cmd-util.h"
@@ -95,4 +96,21 @@ int kp_workload__fork(char **argv, pid_t *child, int *go_pipe)
 	close(go[0]);
 	*go_pipe = go[1];
 	return 0;
+}
+
+int kp_signalfd__block(bool chld, sigset_t *oldmask)
+{
+	sigset_t mask;
+	int sfd;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if (chld)
+		sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, oldmask);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0)
+		return kp_error(-errno, "signalfd: %s", strerror(errno));
+	return sfd;
 }

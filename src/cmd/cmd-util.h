@@ -3,12 +3,13 @@
  * cmd-util.h - plumbing several subcommands share: the global options in
  * struct kp_ctx turned into the machine layer's configuration, a resolved
  * sample turned into a histogram key (hist.h leaves the machine layer to its
- * callers, so the glue lives here), -p pid lists, and the held workload
- * child of stat record and stat live.
+ * callers, so the glue lives here), -p pid lists, the held workload child
+ * of stat record and stat live, and the signalfd of the record-like loops.
  */
 #ifndef KP_CMD_CMD_UTIL_H
 #define KP_CMD_CMD_UTIL_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "analysis/hist.h"
@@ -44,5 +45,13 @@ int kp_parse_pid_list(const char *s, long min, u32 **out, int *nr);
  * *@child is fork()'s result.  Returns 0 or a code with a detail.
  */
 int kp_workload__fork(char **argv, pid_t *child, int *go_pipe);
+
+/**
+ * kp_signalfd__block - block SIGINT, SIGTERM and, with @chld, SIGCHLD (the
+ * previous mask into *@oldmask, for the caller to restore) and return a
+ * non-blocking close-on-exec signalfd for them, or a code with a detail
+ * (the signals stay blocked then too).
+ */
+int kp_signalfd__block(bool chld, sigset_t *oldmask);
 
 #endif

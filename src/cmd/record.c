@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cmd/builtin.h"
+#include "cmd/cmd-util.h"
 #include "collect/buildid.h"
 #include "collect/events.h"
 #include "collect/evopen.h"
@@ -816,7 +817,7 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 	struct record rec = {
 		.ctx = ctx, .freq = 4000, .proc_map_timeout = 500, .go_fd = -1, .err_fd = -1,
 	};
-	sigset_t mask, oldmask;
+	sigset_t oldmask;
 	int sfd = -1, err, status = KP_EXIT_FAILURE;
 
 	evlist__init(&rec.evlist);
@@ -837,14 +838,9 @@ int cmd_record(int argc, char **argv, struct kp_ctx *ctx)
 	}
 	setup_events(&rec);
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, &oldmask);
-	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	sfd = kp_signalfd__block(true, &oldmask);
 	if (sfd < 0) {
-		status = kp_fail(kp_error(-errno, "signalfd: %s", strerror(errno)));
+		status = kp_fail(sfd);
 		goto out;
 	}
 	err = setup_targets(&rec, &oldmask);

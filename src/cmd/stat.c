@@ -705,7 +705,7 @@ static const struct option record_opts[] = {
 static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 {
 	struct stat_rec r = { .ctx = ctx, .path = kp_ctx__file_name(ctx), .go_pipe = -1 };
-	sigset_t mask, oldmask;
+	sigset_t oldmask;
 	int c, err = 0, sfd = -1, ret = KP_EXIT_FAILURE;
 	const char *pid_str = NULL;
 	char *end;
@@ -768,14 +768,9 @@ static int stat_record(int argc, char **argv, struct kp_ctx *ctx)
 	}
 
 	/* SIGCHLD, SIGINT and SIGTERM arrive through a signalfd polled with the rings */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, &oldmask);
-	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	sfd = kp_signalfd__block(true, &oldmask);
 	if (sfd < 0) {
-		err = kp_error(-errno, "signalfd: %s", strerror(errno));
+		err = sfd;
 		goto fail;
 	}
 	err = rec_setup_events(&r);

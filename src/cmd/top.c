@@ -597,7 +597,7 @@ int cmd_top(int argc, char **argv, struct kp_ctx *ctx)
 {
 	struct top_cmd *t = xzalloc(sizeof(*t));
 	struct top_screen *sc = xzalloc(sizeof(*sc));
-	sigset_t mask, oldmask;
+	sigset_t oldmask;
 	int sfd = -1, err, status = KP_EXIT_FAILURE, term_rows = 0;
 	bool blocked = false;
 
@@ -648,14 +648,10 @@ int cmd_top(int argc, char **argv, struct kp_ctx *ctx)
 	t->tool.exit = tool_event;
 	t->tool.lost = tool_lost;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, &oldmask);
+	sfd = kp_signalfd__block(false, &oldmask);
 	blocked = true;
-	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sfd < 0) {
-		status = kp_fail(kp_error(-errno, "signalfd: %s", strerror(errno)));
+		status = kp_fail(sfd);
 		goto out;
 	}
 	err = kp_target__open(&t->target, &t->evlist, t->mmap_pages, true);

@@ -461,15 +461,20 @@ static int read_bpf_prog(struct feat_cursor *c, u32 idx, struct bpf_prog_desc *p
 	return 0;
 }
 
-/* index of the first program / blob with an id >= @id (the arrays are sorted) */
-static u32 prog_lower_bound(const struct bpf_prog_desc *a, u32 nr, u32 id)
+/*
+ * index of the first of @nr elements of @stride bytes, sorted by the u32 id at
+ * @id_off, with an id >= @id (h->bpf_progs, h->btfs)
+ */
+static u32 id_lower_bound(const void *base, size_t stride, size_t id_off, u32 nr, u32 id)
 {
+	const u8 *a = base;
 	u32 lo = 0, hi = nr;
 
 	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
+		u32 mid = lo + (hi - lo) / 2, mid_id;
 
-		if (a[mid].id < id)
+		memcpy(&mid_id, a + (size_t)mid * stride + id_off, sizeof(mid_id));
+		if (mid_id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -477,20 +482,8 @@ static u32 prog_lower_bound(const struct bpf_prog_desc *a, u32 nr, u32 id)
 	return lo;
 }
 
-static u32 btf_lower_bound(const struct btf_blob *a, u32 nr, u32 id)
-{
-	u32 lo = 0, hi = nr;
-
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (a[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
+#define ID_LOWER_BOUND(arr, nr, key) \
+	id_lower_bound(arr, sizeof(*(arr)), offsetof(__typeof__(*(arr)), id), nr, key)
 
 static int read_bpf_prog_info(struct feat_cursor *c, struct perf_header *h)
 {
@@ -517,7 +510,7 @@ static int read_bpf_prog_info(struct feat_cursor *c, struct perf_header *h)
 			bpf_prog_desc__exit(&p);
 			return err;
 		}
-		at = prog_lower_bound(h->bpf_progs, h->nr_bpf_progs, p.id);
+		at = ID_LOWER_BOUND(h->bpf_progs, h->nr_bpf_progs, p.id);
 		if (at < h->nr_bpf_progs && h->bpf_progs[at].id == p.id) {
 			/* perf keeps the first program of an id */
 			bpf_prog_desc__exit(&p);
@@ -556,7 +549,7 @@ static int read_bpf_btf(struct feat_cursor *c, struct perf_header *h)
 			return err;
 		if (b.size > c->size - c->pos)
 			return feat_err(c, "truncated BTF data");
-		at = btf_lower_bound(h->btfs, h->nr_btfs, b.id);
+		at = ID_LOWER_BOUND(h->btfs, h->nr_btfs, b.id);
 		if (at < h->nr_btfs && h->btfs[at].id == b.id) {
 			c->pos += b.size;
 			continue;
@@ -585,7 +578,7 @@ void perf_header__bpf_prog_name(const struct perf_header *h, const struct bpf_pr
 	for (int i = 0; i < 8 && sub < prog->nr_prog_tags && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, "%02x", prog->prog_tags[sub][i]);
 	if (prog->btf_id && sub < prog->nr_func_info) {
-		u32 at = btf_lower_bound(h->btfs, h->nr_btfs, prog->btf_id);
+		u32 at = ID_LOWER_BOUND(h->btfs, h->nr_btfs, prog->btf_id);
 
 		/* a blob that does not parse is no BTF, as a failing btf__new() in perf */
 		if (at < h->nr_btfs && h->btfs[at].id == prog->btf_id &&

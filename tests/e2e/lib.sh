@@ -37,3 +37,16 @@ expect_fail() {
 	[ "$rc" = "$code" ] || { cat "$T/err" >&2; fail "'$*' exited $rc, want $code"; }
 	grep -q -- "$pat" "$T/err" || { cat "$T/err" >&2; fail "'$*': stderr lacks '$pat'"; }
 }
+# strip_tip: drop the random "# (tip)" line perf report prints
+strip_tip() { grep -v '^# (.*)$'; }
+# compare_with_perf KP_ARGS PERF_ARGS: "kvmprof KP_ARGS" must print what
+# "perf PERF_ARGS --stdio" prints (tip line aside); fail with the diff
+compare_with_perf() {
+	perf $2 --stdio 2>perf.err | strip_tip >want || { cat perf.err >&2; fail "perf $2"; }
+	$KP $1 2>kp.err | strip_tip >got
+	[ -s got ] || { cat kp.err >&2; fail "kvmprof $1: no output"; }
+	if ! diff -u want got >diff.out; then
+		head -60 diff.out >&2
+		fail "kvmprof $1 differs from perf $2"
+	fi
+}

@@ -24,41 +24,35 @@ ${CC:-cc} -O1 -g -o spin spin.c || skip "no C compiler"
 perf record -q -g -e cpu-clock -F 2000 -o host.data -- sh -c './spin & ./spin; wait' \
 	>/dev/null 2>&1 || skip "perf record does not work here"
 
-strip_tip() { grep -v '^# (.*)$'; }
-# compare "kvmprof args" "perf args"
-compare() {
-	perf $2 --stdio 2>perf.err | strip_tip >want || { cat perf.err >&2; fail "perf $2"; }
-	$KP $1 2>kp.err | strip_tip >got
-	[ -s got ] || { cat kp.err >&2; fail "kvmprof $1: no output"; }
-	if ! diff -u want got >diff.out; then
-		head -60 diff.out >&2
-		fail "kvmprof $1 differs from perf $2"
-	fi
-}
 
 for o in "" "--no-children" "--sort pid" "--sort comm,dso" "--showcpuutilization" "-n" \
 	"--sort sym,comm --no-children" "--sort dso,pid,cpu -n" "--percent-limit 2" "-q" \
 	"-n --showcpuutilization --no-children"; do
 	# a plain perf report is kvmprof --host --no-guest
-	compare "--host --no-guest report -i host.data -g none $o" "report -i host.data -g none $o"
+	compare_with_perf "--host --no-guest report -i host.data -g none $o" \
+		"report -i host.data -g none $o"
 	# perf kvm --host report is kvmprof --host report (guest columns appear)
-	compare "--host -i host.data report -g none $o" "kvm --host -i host.data report -g none $o"
+	compare_with_perf "--host -i host.data report -g none $o" \
+		"kvm --host -i host.data report -g none $o"
 done
 # the header block from the data layer replaces the first comment line
-compare "--host --no-guest report -i host.data -g none --header" "report -i host.data -g none --header"
-compare "--host --no-guest report -i host.data --header-only" "report -i host.data --header-only"
+compare_with_perf "--host --no-guest report -i host.data -g none --header" \
+	"report -i host.data -g none --header"
+compare_with_perf "--host --no-guest report -i host.data --header-only" \
+	"report -i host.data --header-only"
 # host kernel symbols from a copy of kallsyms
 if [ -r /proc/kallsyms ]; then
 	cp /proc/kallsyms kallsyms.copy
-	compare "--host --no-guest report -i host.data -g none --kallsyms kallsyms.copy" \
+	compare_with_perf "--host --no-guest report -i host.data -g none --kallsyms kallsyms.copy" \
 		"report -i host.data -g none --kallsyms kallsyms.copy"
 fi
 # guest-only view of a host file: every sample is filtered, only the totals remain
-compare "-i host.data report -g none" "kvm -i host.data report -g none"
+compare_with_perf "-i host.data report -g none" "kvm -i host.data report -g none"
 
 # several events, no callchains: one block per event, Overhead only
 perf record -q -e cpu-clock -e task-clock -F 1000 -o two.data -- ./spin >/dev/null 2>&1 ||
 	fail "perf record with two events"
-compare "--host --no-guest report -i two.data" "report -i two.data"
-compare "--host --no-guest report -i two.data --sort comm,sym -n" "report -i two.data --sort comm,sym -n"
+compare_with_perf "--host --no-guest report -i two.data" "report -i two.data"
+compare_with_perf "--host --no-guest report -i two.data --sort comm,sym -n" \
+	"report -i two.data --sort comm,sym -n"
 exit 0

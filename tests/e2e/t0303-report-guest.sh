@@ -7,16 +7,6 @@ need_perf
 need_root
 need_demo_guest
 
-strip_tip() { grep -v '^# (.*)$'; }
-compare() {
-	perf $2 --stdio 2>perf.err | strip_tip >want || { cat perf.err >&2; fail "perf $2"; }
-	$KP $1 2>kp.err | strip_tip >got
-	[ -s got ] || { cat kp.err >&2; fail "kvmprof $1: no output"; }
-	if ! diff -u want got >diff.out; then
-		head -60 diff.out >&2
-		fail "kvmprof $1 differs from perf $2"
-	fi
-}
 
 demo_guest_start -t 30
 # (b) guest only: perf kvm --guest sets exclude_host, keeps exclude_guest clear
@@ -33,16 +23,17 @@ perf kvm -i guest.data report --stdio 2>/dev/null | grep -q '\[u\] 0x' ||
 for f in guest.data kvm.data; do
 	for o in "" "-n" "--showcpuutilization" "--sort pid" "--sort comm,dso,sym -n" \
 		"--sort dso,sym" "--percent-limit 1"; do
-		compare "-i $f report $o" "kvm -i $f report $o"
-		compare "--host -i $f report $o" "kvm --host -i $f report $o"
+		compare_with_perf "-i $f report $o" "kvm -i $f report $o"
+		compare_with_perf "--host -i $f report $o" "kvm --host -i $f report $o"
 	done
 	# a plain perf report hides guest samples (they still count in the total)
-	compare "--host --no-guest report -i $f" "report -i $f"
-	compare "--host --no-guest report -i $f --showcpuutilization" "report -i $f --showcpuutilization"
+	compare_with_perf "--host --no-guest report -i $f" "report -i $f"
+	compare_with_perf "--host --no-guest report -i $f --showcpuutilization" \
+		"report -i $f --showcpuutilization"
 	# guest kernel symbols from a copy of the guest's kallsyms
-	compare "--guestkallsyms=$DEMO_KALLSYMS -i $f report" \
+	compare_with_perf "--guestkallsyms=$DEMO_KALLSYMS -i $f report" \
 		"kvm --guestkallsyms=$DEMO_KALLSYMS -i $f report"
-	compare "--host --guestkallsyms=$DEMO_KALLSYMS -i $f report -n" \
+	compare_with_perf "--host --guestkallsyms=$DEMO_KALLSYMS -i $f report -n" \
 		"kvm --host --guestkallsyms=$DEMO_KALLSYMS -i $f report -n"
 done
 exit 0

@@ -13,20 +13,10 @@ ${CC:-cc} -O1 -o spin spin.c || skip "no C compiler"
 $KP --host --no-guest record -g -e cpu-clock -F 2000 -o kp.data -- ./spin >/dev/null 2>rec.err ||
 	{ cat rec.err >&2; skip "kvmprof record does not work here"; }
 
-strip_tip() { grep -v '^# (.*)$'; }
-compare() {
-	perf $2 --stdio 2>perf.err | strip_tip >want || { cat perf.err >&2; fail "perf $2"; }
-	$KP $1 2>kp.err | strip_tip >got
-	[ -s got ] || { cat kp.err >&2; fail "kvmprof $1: no output"; }
-	if ! diff -u want got >diff.out; then
-		head -60 diff.out >&2
-		fail "kvmprof $1 differs from perf $2"
-	fi
-}
 grep -q "\[\.\] hot1" <<EOF2 || fail "no hot1 row in kvmprof's report of its own file"
 $($KP --host --no-guest report -i kp.data --no-children)
 EOF2
 for o in "" "--no-children" "--sort pid -n" "--showcpuutilization" "--sort dso,sym"; do
-	compare "--host --no-guest report -i kp.data -g none $o" "report -i kp.data -g none $o"
+	compare_with_perf "--host --no-guest report -i kp.data -g none $o" "report -i kp.data -g none $o"
 done
 exit 0

@@ -49,7 +49,6 @@ perf kvm --host --guest record -a -g -e cpu-clock -o kvm.data -- sleep 3 >rec.ou
 wait "$FPID"
 demo_guest_stop
 
-strip_tip() { grep -v '^# (.*)$'; }
 # compare "kvmprof report args" "perf kvm report args"
 compare() {
 	perf kvm --host -i kvm.data report --stdio $2 2>perf.err | strip_tip >want ||

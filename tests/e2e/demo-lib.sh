@@ -8,6 +8,15 @@
 #                      (guest image with symbols), DEMO_OUT/DEMO_ERR (its stdout/stderr)
 #   demo_guest_stop    SIGTERM the last started guest, wait, fail unless it exited 0;
 #                      its summary line is then in DEMO_SUMMARY
+#   demo_guestmount_home   for --guestmount tests: directories gm and home in $T,
+#                      HOME=$T/home (a private build-id cache for kvmprof and perf),
+#                      PERF_BUILDID_DIR unset
+#   demo_record_guest MIX OUT   start a guest with --guestmount $T/gm --mix MIX, record
+#                      it for 2 s with kvmprof --guest --guestmount=$T/gm record -p
+#                      (stdout/stderr in rec.out/rec.err) into OUT, stop it
+#   demo_wait_pio PID ERRFILE ID   wait (15 s at most) until the guest PID started with
+#                      --pio-out (stderr in ERRFILE) does PIO: a 0.5 s kvmprof stat record
+#                      -a holds samples of tracepoint id ID (kvm:kvm_pio), by fault-scan.py
 # Guests still running when the test exits are killed.  Several may run at once:
 # each start gets its own files under $T.
 DEMO_GUEST=${KVMPROF_DEMO_GUEST:-${BUILDDIR:-$(dirname "$KP")}/tools/kvmprof-demo-guest}
@@ -54,4 +63,31 @@ demo_guest_stop() {
 	DEMO_PIDS=$(echo "$DEMO_PIDS" | sed "s/ $DEMO_PID\b//")
 	[ $_rc = 0 ] || { cat "$DEMO_ERR" >&2; fail "demo guest exited $_rc"; }
 	DEMO_SUMMARY=$(cat "$DEMO_OUT")
+}
+
+demo_guestmount_home() {
+	mkdir -p "$T/gm" "$T/home"
+	HOME=$T/home
+	export HOME
+	unset PERF_BUILDID_DIR
+}
+
+demo_record_guest() {
+	demo_guest_start --guestmount "$T/gm" --mix "$1"
+	"$KP" --guest --guestmount="$T/gm" record -e cpu-clock -o "$2" -p "$DEMO_PID" -- sleep 2 \
+		>rec.out 2>rec.err || { cat rec.err >&2; fail "kvmprof record exited $?"; }
+	demo_guest_stop
+}
+
+demo_wait_pio() {
+	_i=0
+	while :; do
+		kill -0 "$1" 2>/dev/null || { cat "$2" >&2; fail "demo guest did not start"; }
+		"$KP" -o probe.data stat record -a -- sleep 0.5 >/dev/null 2>&1
+		_n=$(python3 "$SRCDIR/tests/e2e/fault-scan.py" probe.data | tr ' ' '\n' |
+		     sed -n "s/^config$3=//p")
+		[ "${_n:-0}" -gt 0 ] && break
+		_i=$((_i + 1))
+		[ $_i -lt 30 ] || fail "the demo guest does no PIO after 15 s"
+	done
 }

@@ -13,13 +13,8 @@ need_root
 need_demo_guest
 
 # both kvmprof and perf use $HOME/.debug as the build-id cache here
-mkdir -p gm home
-export HOME=$T/home
-unset PERF_BUILDID_DIR
-demo_guest_start --guestmount "$T/gm" --mix hot=50,warm=30,cool=15,cold=5
-"$KP" --guest --guestmount="$T/gm" record -e cpu-clock -o g.data -p "$DEMO_PID" -- sleep 2 \
-	>rec.out 2>rec.err || { cat rec.err >&2; fail "kvmprof record exited $?"; }
-demo_guest_stop
+demo_guestmount_home
+demo_record_guest hot=50,warm=30,cool=15,cold=5 g.data
 n=$(sed -n 's/.*(\([0-9]*\) samples).*/\1/p' rec.err)
 [ -n "$n" ] && [ "$n" -ge 500 ] || { cat rec.err >&2; fail "too few samples: '$n'"; }
 

@@ -17,15 +17,7 @@ mount -t tmpfs -o size=1m tmpfs mnt 2>/dev/null || skip "cannot mount a tmpfs"
 gp=$!
 trap 'kill -TERM $gp 2>/dev/null; wait; umount "$T/mnt" 2>/dev/null; rm -rf "$T"' EXIT
 # wait until the guest really does PIO (its start can be slow on a loaded machine)
-i=0
-while :; do
-	kill -0 $gp 2>/dev/null || { cat guest.err >&2; fail "demo guest did not start"; }
-	"$KP" -o probe.data stat record -a -- sleep 0.5 >/dev/null 2>&1
-	n=$(python3 "$SCAN" probe.data | tr ' ' '\n' | sed -n "s/^config$pio_id=//p")
-	[ "${n:-0}" -gt 0 ] && break
-	i=$((i + 1))
-	[ $i -lt 30 ] || fail "the demo guest does no PIO after 15 s"
-done
+demo_wait_pio $gp guest.err "$pio_id"
 echo previous >mnt/s.data
 "$KP" -o mnt/s.data stat record -a -- sleep 20 >rec.out 2>rec.err
 rc=$?

@@ -15,17 +15,10 @@ need_perf
 need_root
 need_demo_guest
 
-mkdir -p gm home
-export HOME=$T/home
-unset PERF_BUILDID_DIR DEBUGINFOD_URLS
-rec() { # MIX OUT
-	demo_guest_start --guestmount "$T/gm" --mix "$1"
-	"$KP" --guest --guestmount="$T/gm" record -e cpu-clock -o "$2" -p "$DEMO_PID" -- sleep 2 \
-		>rec.out 2>rec.err || { cat rec.err >&2; fail "kvmprof record exited $?"; }
-	demo_guest_stop
-}
-rec hot=50,warm=30,cool=15,cold=5 old.data
-rec hot=20,warm=30,cool=15,cold=35 new.data
+demo_guestmount_home
+unset DEBUGINFOD_URLS
+demo_record_guest hot=50,warm=30,cool=15,cold=5 old.data
+demo_record_guest hot=20,warm=30,cool=15,cold=35 new.data
 
 "$KP" --guestmount="$T/gm" diff old.data new.data >k.txt 2>k.err ||
 	{ cat k.err >&2; fail "kvmprof diff exited $?"; }

@@ -13,9 +13,8 @@ need_perf
 need_root
 need_demo_guest
 
-mkdir -p gm home
-export HOME=$T/home
-unset PERF_BUILDID_DIR DEBUGINFOD_URLS
+demo_guestmount_home
+unset DEBUGINFOD_URLS
 demo_guest_start --guestmount "$T/gm" --mix hot=80,cold=20
 PA=$DEMO_PID
 demo_guest_start --guestmount "$T/gm" --mix hot=20,cold=80

@@ -505,6 +505,19 @@ static void hist_entry__fill_key(struct hists *hists, struct hist_entry *he,
 	he->filtered = key->filtered;
 }
 
+/* a new entry into the hash table (under @hash) and perf's entries_in tree */
+static void hists__link_entry(struct hists *hists, struct hist_entry *he, u64 hash, u32 parent,
+			      bool left)
+{
+	size_t idx = hash & (hists->table_size - 1);
+
+	he->hash = hash;
+	he->next = hists->table[idx];
+	hists->table[idx] = he;
+	hists->nr_entries++;
+	in_tree__link(hists->in_tree, he, parent, left);
+}
+
 static struct hist_entry *hists__findnew(struct hists *hists, const struct hist_entry *tmp,
 					 bool *created)
 {
@@ -529,17 +542,11 @@ static struct hist_entry *hists__findnew(struct hists *hists, const struct hist_
 		/* where perf's walk puts it (there is no equal entry on it) */
 		in_tree__find(hists, tmp, &parent, &left);
 	}
-	if (hists->nr_entries >= hists->table_size) {
+	if (hists->nr_entries >= hists->table_size)
 		hists__grow_table(hists);
-		idx = hash & (hists->table_size - 1);
-	}
 	he = hists__new_entry(hists);
 	*he = *tmp;
-	he->hash = hash;
-	he->next = hists->table[idx];
-	hists->table[idx] = he;
-	hists->nr_entries++;
-	in_tree__link(hists->in_tree, he, parent, left);
+	hists__link_entry(hists, he, hash, parent, left);
 	*created = true;
 	return he;
 }
@@ -632,8 +639,6 @@ struct hist_entry *hists__find_entry(const struct hists *hists, const struct his
 struct hist_entry *hists__add_dummy(struct hists *hists, const struct hist_entry *pair)
 {
 	struct hist_entry *he;
-	u64 hash;
-	size_t idx;
 	u32 parent;
 	bool left;
 
@@ -654,13 +659,7 @@ struct hist_entry *hists__add_dummy(struct hists *hists, const struct hist_entry
 	he->level = pair->level;
 	he->filtered = pair->filtered;
 	he->dummy = true;
-	hash = hist_key__hash(hists, he);
-	idx = hash & (hists->table_size - 1);
-	he->hash = hash;
-	he->next = hists->table[idx];
-	hists->table[idx] = he;
-	hists->nr_entries++;
-	in_tree__link(hists->in_tree, he, parent, left);
+	hists__link_entry(hists, he, hist_key__hash(hists, he), parent, left);
 	return he;
 }
 

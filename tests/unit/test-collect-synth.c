@@ -20,6 +20,8 @@
 #include "collect/synth.h"
 #include "util/util.h"
 
+#include "test-hit-list.h"
+
 struct sink {
 	u8 buf[1 << 16];
 	size_t len;
@@ -158,33 +160,6 @@ static void test_self_process(void **state)
 	assert_int_equal(kp_synth__process(s, 0x7ffffff0, true), 0);
 	free(s);
 	free(sink);
-}
-
-struct hit_list {
-	char names[8][64];
-	u8 modes[8];
-	s32 pids[8];
-	int nr;
-};
-
-static int collect_hit(void *arg, u8 cpumode, s32 machine_pid, const char *name)
-{
-	struct hit_list *l = arg;
-
-	assert_true(l->nr < 8);
-	snprintf(l->names[l->nr], 64, "%s", name);
-	l->modes[l->nr] = cpumode;
-	l->pids[l->nr] = machine_pid;
-	l->nr++;
-	return 0;
-}
-
-static int find_hit(const struct hit_list *l, const char *name, u8 mode)
-{
-	for (int i = 0; i < l->nr; i++)
-		if (!strcmp(l->names[i], name) && l->modes[i] == mode)
-			return i;
-	return -1;
 }
 
 static void test_hits(void **state)

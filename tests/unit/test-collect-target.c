@@ -24,6 +24,8 @@
 #include "data/evsel.h"
 #include "util/util.h"
 
+#include "test-hit-list.h"
+
 struct sink {
 	u8 buf[1 << 16];
 	size_t len;
@@ -148,25 +150,6 @@ static int found_pid;
 static int guest_found(void *arg, pid_t pid)
 {
 	found_pid = pid;
-	return 0;
-}
-
-struct hit_list {
-	char names[8][64];
-	u8 modes[8];
-	s32 pids[8];
-	int nr;
-};
-
-static int collect_hit(void *arg, u8 cpumode, s32 machine_pid, const char *name)
-{
-	struct hit_list *l = arg;
-
-	assert_true(l->nr < 8);
-	snprintf(l->names[l->nr], 64, "%s", name);
-	l->modes[l->nr] = cpumode;
-	l->pids[l->nr] = machine_pid;
-	l->nr++;
 	return 0;
 }
 

@@ -3,7 +3,8 @@
 #   make          install build dependencies (Debian, apt-get), build build/kvmprof
 #   make check    also install test tools (linux-perf oracle, cmocka, tmux...), build
 #                 with ASan+UBSan and run every test (unit, e2e, oracle, live, fuzz
-#                 regression replay), then every fuzz target FUZZ_CHECK_SECONDS (2 s)
+#                 regression replay), then every fuzz target for FUZZ_CHECK_RUNS inputs
+#                 with a fixed seed (deterministic: the same tree gives the same result)
 #   make fuzz     every libFuzzer target FUZZ_SECONDS (600) with clang (fuzz/README.md)
 #   make warnings gcc and clang builds with -Wall -Wextra -Werror -D_FORTIFY_SOURCE=3
 #   make bench    every bench/*.sh against Linux perf, then the ratios (docs/PERFORMANCE.md)
@@ -29,10 +30,10 @@ TEST_PKGS += golang-go chromium
 .PHONY: all deps test-deps build check demo install clean bench fuzz warnings
 
 # fuzzing (fuzz/README.md): make fuzz FUZZ_SECONDS=N runs every target N s, 2 at a time;
-# make check runs each FUZZ_CHECK_SECONDS after the test suite.
+# make check runs each target for FUZZ_CHECK_RUNS inputs, seed 1, after the test suite.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_CHECK_SECONDS ?= 2
+FUZZ_CHECK_RUNS ?= 200
 
 all: build
 
@@ -58,7 +59,7 @@ check: test-deps build $(ASAN_BUILD)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(MESON) test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 $(TESTS); \
 	rc=$$?; ./tools/test-summary.py $(ASAN_BUILD)/meson-logs/testlog.json || rc=1; \
-	if [ -z "$(TESTS)" ]; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) || rc=1; fi; \
+	if [ -z "$(TESTS)" ]; then FUZZ_SEED=1 FUZZ_RUNS=$(FUZZ_CHECK_RUNS) $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=300 || rc=1; fi; \
 	exit $$rc
 
 $(FUZZ_BUILD)/build.ninja:

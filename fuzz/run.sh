@@ -8,6 +8,10 @@
 # sanitizer report is copied to tests/fuzz-regressions/<target>/ (so that
 # `make check` replays it from then on) and makes the run fail.
 # Prints one line per target: runs, executions per second, corpus size.
+#
+# FUZZ_SEED=N FUZZ_RUNS=M make a run deterministic (libFuzzer's -seed and -runs;
+# SECONDS stays as a cap): `make check` uses that, so its brief fuzzing gives the
+# same result on every run of the same tree instead of failing at random.
 set -u
 build=$1
 secs=$2
@@ -16,7 +20,10 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 targets=${FUZZ_TARGETS:-$(sed -n "s/^\t'\([a-z-]*\)',$/\1/p" "$src/fuzz/meson.build")}
 mkdir -p "$build/fuzz-logs"
 
-export build secs src
+extra=""
+[ -n "${FUZZ_SEED:-}" ] && extra="-seed=$FUZZ_SEED"
+[ -n "${FUZZ_RUNS:-}" ] && extra="$extra -runs=$FUZZ_RUNS"
+export build secs src extra
 for t in $targets; do echo "$t"; done |
 	xargs -P "$jobs" -I{} sh -c '
 		t={}; corpus=$build/corpus/$t; art=$build/crashes/$t
@@ -27,7 +34,7 @@ for t in $targets; do echo "$t"; done |
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		LSAN_OPTIONS=suppressions=$src/fuzz/lsan.supp \
 			"$build/fuzz/fuzz-$t" -max_total_time="$secs" -timeout=10 \
-			-rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+			-rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 $extra \
 			-artifact_prefix="$art/" "$corpus" >"$build/fuzz-logs/$t.log" 2>&1
 		echo $? >"$build/fuzz-logs/$t.rc"'
 

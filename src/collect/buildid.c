@@ -77,13 +77,7 @@ out:
 
 void kp_buildid__hex(const u8 *id, int size, char *buf)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	for (int i = 0; i < size; i++) {
-		buf[2 * i] = hex[id[i] >> 4];
-		buf[2 * i + 1] = hex[id[i] & 15];
-	}
-	buf[2 * (size > 0 ? size : 0)] = '\0';
+	kp_build_id__hex(id, size > 0 ? (size_t)size : 0, buf);
 }
 
 int kp_buildid__for_dso(u8 cpumode, s32 machine_pid, const char *name, const char *guestmount,

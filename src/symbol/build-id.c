@@ -11,13 +11,7 @@
 
 void build_id__sprintf(const u8 *build_id, size_t size, char *bf)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < size; i++) {
-		bf[2 * i] = hex[build_id[i] >> 4];
-		bf[2 * i + 1] = hex[build_id[i] & 15];
-	}
-	bf[2 * size] = '\0';
+	kp_build_id__hex(build_id, size, bf);
 }
 
 int build_id__from_notes(const void *notes, size_t len, bool swap, u8 *bid)

@@ -45,3 +45,14 @@ bool kp_notes__next_build_id(struct kp_notes *it, const u8 **desc, u32 *descsz)
 	}
 	return false;
 }
+
+void kp_build_id__hex(const u8 *id, size_t size, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < size; i++) {
+		buf[2 * i] = hex[id[i] >> 4];
+		buf[2 * i + 1] = hex[id[i] & 15];
+	}
+	buf[2 * size] = '\0';
+}

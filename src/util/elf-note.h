@@ -8,7 +8,8 @@
  * walker borrows the stream and never reads past its end: a note that does
  * not fit ends the walk.  What to make of a build-id note (which sizes to
  * accept, where to copy it) is the caller's choice; collect/buildid.c and
- * symbol/build-id.c each apply their own.
+ * symbol/build-id.c each apply their own.  Both print ids through
+ * kp_build_id__hex().
  */
 #ifndef KP_UTIL_ELF_NOTE_H
 #define KP_UTIL_ELF_NOTE_H
@@ -37,5 +38,8 @@ void kp_notes__init(struct kp_notes *it, const void *notes, size_t len, bool swa
  * the stream).  Returns false at the end of the stream or at a truncated note.
  */
 bool kp_notes__next_build_id(struct kp_notes *it, const u8 **desc, u32 *descsz);
+
+/** kp_build_id__hex - @size bytes of @id as lowercase hex into @buf (2 * size + 1 bytes). */
+void kp_build_id__hex(const u8 *id, size_t size, char *buf);
 
 #endif

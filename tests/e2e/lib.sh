@@ -50,3 +50,19 @@ compare_with_perf() {
 		fail "kvmprof $1 differs from perf $2"
 	fi
 }
+# top_headline_ok MIN_GUEST_US: read one PerfTop headline on stdin, print its kernel,
+# us, guest kernel and guest us percentages (and their sum) to stderr; status 0 only
+# if they add up to 100 (+-0.5) and guest us is above MIN_GUEST_US (-1: any)
+top_headline_ok() {
+	sed 's/%/ /g; s/:/ /g' | awk -v min_gu="$1" '{
+		for (i = 1; i < NF; i++) {
+			if ($i == "kernel" && $(i - 1) != "guest") k = $(i + 1)
+			if ($i == "us" && $(i - 1) != "guest") u = $(i + 1)
+			if ($i == "kernel" && $(i - 1) == "guest") gk = $(i + 1)
+			if ($i == "us" && $(i - 1) == "guest") gu = $(i + 1)
+		}
+		s = k + u + gk + gu
+		printf "kernel %s us %s guest kernel %s guest us %s sum %s\n", k, u, gk, gu, s
+		exit !(s >= 99.5 && s <= 100.5 && gu + 0 > min_gu + 0)
+	}' >&2
+}

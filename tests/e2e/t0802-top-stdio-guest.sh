@@ -13,17 +13,8 @@ mkdir gm
 demo_guest_start --guestmount "$T/gm"
 check_out() {
 	[ "$(grep -c 'PerfTop:' "$1")" = 2 ] || { cat "$1" >&2; fail "$1: want 2 snapshots"; }
-	grep 'PerfTop:' "$1" | tail -1 | sed 's/%/ /g; s/:/ /g' | awk '{
-		for (i = 1; i < NF; i++) {
-			if ($i == "kernel" && $(i - 1) != "guest") k = $(i + 1)
-			if ($i == "us" && $(i - 1) != "guest") u = $(i + 1)
-			if ($i == "kernel" && $(i - 1) == "guest") gk = $(i + 1)
-			if ($i == "us" && $(i - 1) == "guest") gu = $(i + 1)
-		}
-		s = k + u + gk + gu
-		printf "kernel %s us %s guest kernel %s guest us %s sum %s\n", k, u, gk, gu, s
-		exit !(s >= 99.5 && s <= 100.5 && gu > 80)
-	}' >&2 || { cat "$1" >&2; fail "$1: headline percentages off"; }
+	grep 'PerfTop:' "$1" | tail -1 | top_headline_ok 80 ||
+		{ cat "$1" >&2; fail "$1: headline percentages off"; }
 	grep -q "(target_pid: $DEMO_PID, [0-9]* CPUs\?)" "$1" || fail "$1: target missing in headline"
 	grep -q '\[[0-9]*Hz \(cpu-clock\|cycles\)\]' "$1" || fail "$1: event missing in headline"
 	grep -q '^             samples  pcnt function *DSO$' "$1" || fail "$1: no column titles"

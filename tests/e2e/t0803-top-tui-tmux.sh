@@ -44,17 +44,8 @@ wait_for() {
 wait_for 'demo_hot  *demo-guest.elf'
 wait_for 'PerfTop: *[1-9][0-9]* irqs/sec'
 [ "$($TM display -p -t $S '#{alternate_on}')" = 1 ] || fail "top does not use the alternate screen"
-grep 'PerfTop:' pane | head -1 | sed 's/%/ /g; s/:/ /g' | awk '{
-	for (i = 1; i < NF; i++) {
-		if ($i == "kernel" && $(i - 1) != "guest") k = $(i + 1)
-		if ($i == "us" && $(i - 1) != "guest") u = $(i + 1)
-		if ($i == "kernel" && $(i - 1) == "guest") gk = $(i + 1)
-		if ($i == "us" && $(i - 1) == "guest") gu = $(i + 1)
-	}
-	s = k + u + gk + gu
-	printf "kernel %s us %s guest kernel %s guest us %s sum %s\n", k, u, gk, gu, s
-	exit !(s >= 99.5 && s <= 100.5)
-}' >&2 || { cat pane >&2; fail "headline percentages do not add up to 100"; }
+grep 'PerfTop:' pane | head -1 | top_headline_ok -1 ||
+	{ cat pane >&2; fail "headline percentages do not add up to 100"; }
 for f in demo_hot demo_warm demo_cool demo_cold; do
 	grep -q "$f  *demo-guest.elf" pane || { cat pane >&2; fail "$f not on screen"; }
 done

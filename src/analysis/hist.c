@@ -7,6 +7,7 @@
 
 #include <linux/perf_event.h>
 
+#include "util/hash.h"
 #include "util/util.h"
 #include "analysis/hist.h"
 #include "analysis/sort.h"
@@ -35,15 +36,7 @@ static u64 hash_mix(u64 h, u64 v)
 
 static u64 hash_str(const char *s)
 {
-	u64 h = 0xcbf29ce484222325ULL; /* FNV-1a */
-
-	if (!s)
-		return 0;
-	for (; *s; s++) {
-		h ^= (u8)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return s ? kp_fnv1a64_str(s) : 0;
 }
 
 static u64 hash_final(u64 h)

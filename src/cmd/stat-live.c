@@ -51,6 +51,7 @@
 #include "data/writer.h"
 #include "ui/kvm-stat-ui.h"
 #include "ui/prometheus.h"
+#include "util/hash.h"
 
 _Static_assert(KSB_TP_ENTRY == KVM_TP_ENTRY && KSB_TP_EXIT == KVM_TP_EXIT &&
 		       KSB_TP_MMIO == KVM_TP_MMIO && KSB_TP_PIO == KVM_TP_PIO &&
@@ -224,11 +225,8 @@ static struct live_rep *rep_of(struct live *l, u32 report)
 
 static u32 hash_key(const struct ksb_key *k)
 {
-	u64 h = 0xcbf29ce484222325ULL;
-	const u8 *p = (const u8 *)k;
+	u64 h = kp_fnv1a64(KP_FNV64_SEED, k, sizeof(*k));
 
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
 	return (u32)(h ^ (h >> 32));
 }
 

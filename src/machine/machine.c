@@ -29,6 +29,7 @@
 
 #include "data/header.h"
 #include "machine/machine-int.h"
+#include "util/hash.h"
 #include "util/util.h"
 
 #define ENTRY_TRAMPOLINE_NAME "__entry_SYSCALL_64_trampoline"
@@ -37,11 +38,7 @@
 
 static u32 hash_str(const char *s)
 {
-	u32 h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (u8)*s++) * 16777619u;
-	return h;
+	return kp_fnv1a32_str(s);
 }
 
 static u32 hash_tid(pid_t tid)

@@ -15,6 +15,7 @@
 
 #include "analysis/callchain.h"
 #include "ui/folded.h"
+#include "util/hash.h"
 #include "util/util.h"
 
 #define NAME_CACHE_BITS 12
@@ -62,12 +63,8 @@ struct folded {
 
 static u64 hash_bytes(const char *p, size_t len)
 {
-	u64 h = 0xcbf29ce484222325ULL;
+	u64 h = kp_fnv1a64(KP_FNV64_SEED, p, len);
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= (u8)p[i];
-		h *= 0x100000001b3ULL;
-	}
 	return h ^ (h >> 29);
 }
 

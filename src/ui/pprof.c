@@ -9,6 +9,7 @@
 #include <linux/perf_event.h>
 #include <zlib.h>
 
+#include "util/hash.h"
 #include "util/util.h"
 #include "ui/pprof.h"
 #include "ui/profile.pb-c.h"
@@ -62,19 +63,6 @@ struct pprof {
 	s64 time_nanos, duration_nanos;
 	struct strbuf name;
 };
-
-static u64 hash_bytes(u64 h, const void *data, size_t len)
-{
-	const u8 *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-#define HASH_SEED 0xcbf29ce484222325ULL
 
 static void id_table__init(struct id_table *t)
 {
@@ -143,7 +131,7 @@ static bool str_eq(const struct pprof *p, u32 id, const void *key)
 
 static s64 pprof__str(struct pprof *p, const char *s)
 {
-	u64 h = hash_bytes(HASH_SEED, s, strlen(s));
+	u64 h = kp_fnv1a64(KP_FNV64_SEED, s, strlen(s));
 	size_t slot;
 	s64 id = id_table__find(p, &p->str_ids, h, str_eq, s, &slot);
 
@@ -241,7 +229,7 @@ static u64 pprof__location(struct pprof *p, const struct pprof_frame *f)
 	u64 h;
 
 	/* mapping: one per DSO */
-	h = hash_bytes(HASH_SEED, &file, sizeof(file));
+	h = kp_fnv1a64(KP_FNV64_SEED, &file, sizeof(file));
 	id = id_table__find(p, &p->map_ids, h, map_eq, &file, &slot);
 	if (id < 0) {
 		ALLOC_GROW(p->maps, p->nr_maps + 1, p->alloc_maps);
@@ -263,7 +251,7 @@ static u64 pprof__location(struct pprof *p, const struct pprof_frame *f)
 		strbuf_addf(&p->name, "%#llx", (unsigned long long)f->addr);
 	fkey[0] = pprof__str(p, p->name.buf);
 	fkey[1] = file;
-	h = hash_bytes(HASH_SEED, fkey, sizeof(fkey));
+	h = kp_fnv1a64(KP_FNV64_SEED, fkey, sizeof(fkey));
 	id = id_table__find(p, &p->func_ids, h, func_eq, fkey, &slot);
 	if (id < 0) {
 		ALLOC_GROW(p->funcs, p->nr_funcs + 1, p->alloc_funcs);
@@ -275,7 +263,7 @@ static u64 pprof__location(struct pprof *p, const struct pprof_frame *f)
 	loc.function_id = (u64)id + 1;
 	loc.addr = f->addr;
 
-	h = hash_bytes(HASH_SEED, &loc, sizeof(loc));
+	h = kp_fnv1a64(KP_FNV64_SEED, &loc, sizeof(loc));
 	id = id_table__find(p, &p->loc_ids, h, loc_eq, &loc, &slot);
 	if (id < 0) {
 		ALLOC_GROW(p->locs, p->nr_locs + 1, p->alloc_locs);
@@ -339,11 +327,11 @@ void pprof__add_sample(struct pprof *p, const struct pprof_frame *frames, u32 nr
 	s.first = (u32)base;
 	s.nr = nr;
 	key = (struct sample_key){ .s = &s, .stack = p->stack_pool + base };
-	h = hash_bytes(HASH_SEED, key.stack, nr * sizeof(u64));
-	h = hash_bytes(h, &s.value_idx, sizeof(s.value_idx));
-	h = hash_bytes(h, &s.comm, sizeof(s.comm));
-	h = hash_bytes(h, &s.pid, sizeof(s.pid));
-	h = hash_bytes(h, &s.mode, sizeof(s.mode));
+	h = kp_fnv1a64(KP_FNV64_SEED, key.stack, nr * sizeof(u64));
+	h = kp_fnv1a64(h, &s.value_idx, sizeof(s.value_idx));
+	h = kp_fnv1a64(h, &s.comm, sizeof(s.comm));
+	h = kp_fnv1a64(h, &s.pid, sizeof(s.pid));
+	h = kp_fnv1a64(h, &s.mode, sizeof(s.mode));
 	id = id_table__find(p, &p->sample_ids, h, sample_eq, &key, &slot);
 	if (id < 0) {
 		p->nr_pool += nr; /* keep the stack */

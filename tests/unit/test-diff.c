@@ -7,6 +7,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/perf_event.h>
@@ -17,6 +19,7 @@
 #include "analysis/hist.h"
 #include "analysis/sort.h"
 #include "machine/machine.h"
+#include "ui/stdio/diff.h"
 
 static void test_parse(void **state)
 {
@@ -144,6 +147,37 @@ static void test_pair_and_order(void **state)
 	hists__exit(&base);
 }
 
+/* perf prints a paired entry's ratio and weighted diff even when it is 0 */
+static void test_zero_cells_printed(void **state)
+{
+	struct symbol o_even = { .start = 0x10, .end = 0x20, .name = "even" };
+	struct symbol n_even = o_even;
+	struct diff_conf conf = DIFF_CONF_DEFAULT;
+	struct hists base, other;
+	struct sort_list sort;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	assert_int_equal(sort_list__parse(&sort, "dso,sym"), 0);
+	assert_int_equal(diff_conf__parse_compute(&conf, "wdiff:1,1"), 0);
+	hists__init(&base, &sort, false, NULL);
+	hists__init(&other, &sort, false, NULL);
+	add(&base, "app", &o_even, 40, false);
+	add(&other, "app", &n_even, 40, false);
+	hists__diff(&base, &other, &conf);
+	assert_int_equal(base.sorted[0]->diff_wdiff, 0);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	hists__fprintf_diff(&base, &conf, false, fp);
+	fclose(fp);
+	/* the 0 right-aligned in the 14-wide "Weighted diff" cell, as perf prints it */
+	assert_non_null(strstr(buf, "   100.00%               0  app"));
+	free(buf);
+	hists__exit(&base);
+	hists__exit(&other);
+}
+
 static void test_guest_summary(void **state)
 {
 	struct guest_summary gs = { 0 };
@@ -171,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_pair_and_order),
 		cmocka_unit_test(test_guest_summary),
+		cmocka_unit_test(test_zero_cells_printed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,7 +40,12 @@ static unsigned int key_width(const struct hists *hists, enum sort_key key)
 	return w > h ? w : h;
 }
 
-/* the computed cell's text before it is right-aligned (perf's buffer starts as " ") */
+/*
+ * The computed cell's text before it is right-aligned (perf's buffer starts as " ").
+ * perf's stdio output goes through the colour printers whenever there is no field
+ * separator, and those print a paired entry's ratio and weighted diff even when
+ * they are 0 (the plain printers would leave the cell blank).
+ */
 static void compute_cell(const struct hist_entry *he, const struct diff_conf *conf,
 			 struct strbuf *sb)
 {
@@ -56,18 +61,14 @@ static void compute_cell(const struct hist_entry *he, const struct diff_conf *co
 	case DIFF_COMPUTE_RATIO:
 		if (he->dummy)
 			strbuf_addstr(sb, "N/A");
-		else if (he->diff_ratio > 0.0)
-			strbuf_addf(sb, "%14.6F", he->diff_ratio);
 		else
-			strbuf_addch(sb, ' ');
+			strbuf_addf(sb, "%14.6F", he->diff_ratio);
 		return;
 	case DIFF_COMPUTE_WDIFF:
 		if (he->dummy)
 			strbuf_addstr(sb, "N/A");
-		else if (he->diff_wdiff)
-			strbuf_addf(sb, "%14lld", (long long)he->diff_wdiff);
 		else
-			strbuf_addch(sb, ' ');
+			strbuf_addf(sb, "%14lld", (long long)he->diff_wdiff);
 		return;
 	}
 }

@@ -1390,6 +1390,7 @@ static int read_features(struct perf_data *data)
 	return 0;
 }
 
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 /* tracefs name "sys:event" of tracepoint @id on the running kernel, searching @sys first */
 static int local_tp_name(const char *dir, u64 id, struct strbuf *name)
 {
@@ -1420,6 +1421,7 @@ static int local_tp_name(const char *dir, u64 id, struct strbuf *name)
 	tracefs_list_free(systems);
 	return found;
 }
+#endif
 
 /*
  * A killed recorder never wrote the TRACING_DATA feature.  Its tracepoint ids

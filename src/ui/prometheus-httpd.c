@@ -4,6 +4,12 @@
  * prometheus.h).  The listening socket is bound here, so that a taken port
  * is reported with its errno; libmicrohttpd then serves on it from its own
  * thread.
+ *
+ * libmicrohttpd.so.12 is not linked (its gnutls would cost every kvmprof
+ * start) but dlopen()ed by prometheus_server__start(), which fails with a
+ * detail naming the file and the package libmicrohttpd12 when it cannot be
+ * loaded.  For tests, KVMPROF_MICROHTTPD_LIB replaces the soname (see
+ * util/dlib.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +23,7 @@
 #include <microhttpd.h>
 
 #include "ui/prometheus.h"
+#include "util/dlib.h"
 #include "util/util.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -28,6 +35,32 @@ struct prometheus_server {
 	pthread_mutex_t lock;
 	char *text;
 	size_t len;
+};
+
+/* the libmicrohttpd functions used here, typed by its header */
+static struct {
+	__typeof__(MHD_start_daemon) *MHD_start_daemon;
+	__typeof__(MHD_stop_daemon) *MHD_stop_daemon;
+	__typeof__(MHD_create_response_from_buffer) *MHD_create_response_from_buffer;
+	__typeof__(MHD_add_response_header) *MHD_add_response_header;
+	__typeof__(MHD_queue_response) *MHD_queue_response;
+	__typeof__(MHD_destroy_response) *MHD_destroy_response;
+} mhd;
+
+static const struct dlib_sym mhd_syms[] = {
+	DLIB_SYM(mhd, MHD_start_daemon),
+	DLIB_SYM(mhd, MHD_stop_daemon),
+	DLIB_SYM(mhd, MHD_create_response_from_buffer),
+	DLIB_SYM(mhd, MHD_add_response_header),
+	DLIB_SYM(mhd, MHD_queue_response),
+	DLIB_SYM(mhd, MHD_destroy_response),
+};
+
+static const struct dlib mhd_lib = {
+	.soname = "libmicrohttpd.so.12",
+	.env = "KVMPROF_MICROHTTPD_LIB",
+	.package = "libmicrohttpd12",
+	.user = "--prometheus",
 };
 
 #if MHD_VERSION >= 0x00097002
@@ -48,27 +81,28 @@ static mhd_ret answer(void *cls, struct MHD_Connection *conn, const char *url, c
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		static const char msg[] = "only GET /metrics\n";
 
-		resp = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
-						       MHD_RESPMEM_PERSISTENT);
+		resp = mhd.MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
+							   MHD_RESPMEM_PERSISTENT);
 		status = MHD_HTTP_METHOD_NOT_ALLOWED;
 	} else if (strcmp(url, "/metrics")) {
 		static const char msg[] = "kvmprof stat live: metrics are at /metrics\n";
 
-		resp = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
-						       MHD_RESPMEM_PERSISTENT);
+		resp = mhd.MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
+							   MHD_RESPMEM_PERSISTENT);
 		status = MHD_HTTP_NOT_FOUND;
 	} else {
 		pthread_mutex_lock(&srv->lock);
-		resp = MHD_create_response_from_buffer(srv->len, srv->text ? srv->text : (char *)"",
-						       MHD_RESPMEM_MUST_COPY);
+		resp = mhd.MHD_create_response_from_buffer(srv->len,
+							   srv->text ? srv->text : (char *)"",
+							   MHD_RESPMEM_MUST_COPY);
 		pthread_mutex_unlock(&srv->lock);
 		if (resp)
-			MHD_add_response_header(resp, "Content-Type", CONTENT_TYPE);
+			mhd.MHD_add_response_header(resp, "Content-Type", CONTENT_TYPE);
 	}
 	if (!resp)
 		return MHD_NO;
-	ret = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
+	ret = mhd.MHD_queue_response(conn, status, resp);
+	mhd.MHD_destroy_response(resp);
 	return ret;
 }
 
@@ -128,6 +162,12 @@ int prometheus_server__start(struct prometheus_server **out, const char *addr)
 	err = parse_addr(addr, &ss, &len);
 	if (err)
 		return err;
+	/* one server per run (stat live), started from the main thread: no lock */
+	if (!mhd.MHD_start_daemon) {
+		err = dlib__open(&mhd_lib, mhd_syms, ARRAY_SIZE(mhd_syms));
+		if (err)
+			return err;
+	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return kp_error(-errno, "--prometheus %s: socket: %s", addr, strerror(errno));
@@ -146,10 +186,10 @@ int prometheus_server__start(struct prometheus_server **out, const char *addr)
 	srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 						   : ((struct sockaddr_in *)&ss)->sin_port);
 	pthread_mutex_init(&srv->lock, NULL);
-	srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-					       (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-				       0, NULL, NULL, answer, srv, MHD_OPTION_LISTEN_SOCKET, fd,
-				       MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_END);
+	srv->daemon = mhd.MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+						   (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+					   0, NULL, NULL, answer, srv, MHD_OPTION_LISTEN_SOCKET, fd,
+					   MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_END);
 	if (!srv->daemon) {
 		close(fd);
 		pthread_mutex_destroy(&srv->lock);
@@ -184,7 +224,7 @@ void prometheus_server__stop(struct prometheus_server *srv)
 {
 	if (!srv)
 		return;
-	MHD_stop_daemon(srv->daemon);
+	mhd.MHD_stop_daemon(srv->daemon);
 	close(srv->fd);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv->text);

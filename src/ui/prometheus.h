@@ -56,7 +56,8 @@ void prometheus__render(struct strbuf *sb, const struct prometheus_input *in, in
  * prometheus_server__start - listen on @addr ("ADDR:PORT", "[ADDR6]:PORT",
  * ":PORT" or "PORT"; the address defaults to 127.0.0.1) and serve /metrics.
  * Returns 0, KP_ERR_USAGE for a malformed address, -EADDRINUSE when the port
- * is taken, KP_ERR_UNSUPPORTED when built without libmicrohttpd, with a detail.
+ * is taken, KP_ERR_UNSUPPORTED when built without libmicrohttpd or when
+ * libmicrohttpd.so.12 cannot be dlopen()ed, with a detail.
  */
 int prometheus_server__start(struct prometheus_server **out, const char *addr);
 

@@ -34,12 +34,14 @@ int dlib__open(const struct dlib *lib, const struct dlib_sym *syms, size_t nr)
 		dlerror();
 		addr[i] = dlsym(handle, syms[i].name);
 		if (!addr[i]) {
+			/* dlerror()'s text lives until the next dl call: format it first */
 			why = dlerror();
+			kp_error(KP_ERR_UNSUPPORTED, "%s: %s has no function %s (%s); install "
+				 "this release's Debian package %s: apt-get install %s", lib->user,
+				 file, syms[i].name, why ? why : "null symbol", lib->package,
+				 lib->package);
 			dlclose(handle);
-			return kp_error(KP_ERR_UNSUPPORTED, "%s: %s has no function %s (%s); "
-					"install this release's Debian package %s: apt-get install %s",
-					lib->user, file, syms[i].name, why ? why : "null symbol",
-					lib->package, lib->package);
+			return KP_ERR_UNSUPPORTED;
 		}
 	}
 	/* memcpy: the slots are function pointers, not void * objects */

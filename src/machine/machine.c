@@ -29,6 +29,7 @@
 
 #include "data/header.h"
 #include "machine/machine-int.h"
+#include "symbol/kallsyms-cache.h"
 #include "util/hash.h"
 #include "util/util.h"
 
@@ -1252,11 +1253,17 @@ static void kernel_symbols_fixup_map(struct machine *m, struct dso *dso)
 	maps__add(&m->kmaps, map);
 }
 
+/* relocation reference names a snapshot records (perf's ref_reloc_sym candidates) */
+static const char *const kallsyms_reloc_names[] = { "_text", "_stext" };
+#define KALLSYMS_NR_WANT (1 + ARRAY_SIZE(kallsyms_reloc_names))
+
 struct kallsyms_load {
 	struct symtab *st;
-	const char *reloc_name; /* find this function's address on the way */
-	u64 reloc_addr;
-	bool reloc_found;
+	/* want[0]: the file's relocation symbol (may be NULL), then kallsyms_reloc_names */
+	const char *want[KALLSYMS_NR_WANT];
+	size_t want_len[KALLSYMS_NR_WANT];
+	u64 addr[KALLSYMS_NR_WANT];
+	bool found[KALLSYMS_NR_WANT];
 };
 
 static int kallsyms_load_cb(const struct kallsym *ks, void *arg)
@@ -1265,11 +1272,15 @@ static int kallsyms_load_cb(const struct kallsym *ks, void *arg)
 	char t = (char)toupper((unsigned char)ks->type);
 	u8 binding;
 
-	if (a->reloc_name && !a->reloc_found && !ks->module &&
-	    (kallsyms__is_function(ks->type) || ks->type == 'A') &&
-	    strlen(a->reloc_name) == ks->namelen && !memcmp(ks->name, a->reloc_name, ks->namelen)) {
-		a->reloc_addr = ks->addr;
-		a->reloc_found = true;
+	/* the first core function (or 'A') symbol of each wanted name */
+	if (!ks->module && (kallsyms__is_function(ks->type) || ks->type == 'A')) {
+		for (size_t i = 0; i < KALLSYMS_NR_WANT; i++) {
+			if (a->want[i] && !a->found[i] && a->want_len[i] == ks->namelen &&
+			    !memcmp(ks->name, a->want[i], ks->namelen)) {
+				a->addr[i] = ks->addr;
+				a->found[i] = true;
+			}
+		}
 	}
 
 	if (t != 'T' && t != 'W' && t != 'D' && t != 'B')
@@ -1299,17 +1310,24 @@ static struct map *kmaps__find_by_name(struct machine *m, const char *name)
  * relocation delta.  Symbols of modules without a map are dropped, as are
  * core symbols after the modules (perf puts them in zero-sized "[kernel].N"
  * maps that no address can hit).
+ *
+ * @all (finished) is consumed.  all->syms[0, @prefix) are known to be core
+ * symbols (not ENTRY_TRAMPOLINE_NAME), so their names need no look.  When the
+ * kept core symbols are exactly the first entries of @all (the usual case:
+ * the core kernel sorts below the modules), @all itself, shrunk and shifted
+ * in place, becomes the kernel DSO's table instead of a copy of 100k+
+ * symbols; its pool may be a mapped snapshot (symtab.map).
  */
 static int machine__split_kallsyms(struct machine *m, struct dso *kernel, struct symtab *all,
-				   u64 delta)
+				   size_t prefix, u64 delta)
 {
 	struct symtab core;
 	struct map *curr = m->vmlinux_map;
-	bool in_module = false;
-	int count = 0;
+	bool in_module = false, copied = false;
+	size_t count = prefix;
 
 	symtab__init(&core);
-	for (size_t i = 0; i < all->nr; i++) {
+	for (size_t i = prefix; i < all->nr; i++) {
 		struct symbol *s = &all->syms[i];
 		const char *tab = strchr(s->name, '\t');
 
@@ -1349,8 +1367,19 @@ static int machine__split_kallsyms(struct machine *m, struct dso *kernel, struct
 				continue; /* "[kernel].N": unreachable in perf */
 			}
 		}
-		symtab__add(&core, s->start - delta, s->end - s->start, s->binding, s->type,
-			    s->name, strlen(s->name));
+		if (!copied && i != count) {
+			/* not a prefix of @all any more: copy what was kept so far */
+			for (size_t j = 0; j < count; j++) {
+				const struct symbol *c = &all->syms[j];
+
+				symtab__add(&core, c->start - delta, c->end - c->start, c->binding,
+					    c->type, c->name, strlen(c->name));
+			}
+			copied = true;
+		}
+		if (copied)
+			symtab__add(&core, s->start - delta, s->end - s->start, s->binding,
+				    s->type, s->name, strlen(s->name));
 		count++;
 	}
 	if (in_module && kernel->kernel == DSO_SPACE__KERNEL_GUEST && machine__is_default_guest(m))
@@ -1363,51 +1392,107 @@ static int machine__split_kallsyms(struct machine *m, struct dso *kernel, struct
 			symtab__resolve_names(&d->syms);
 		}
 	}
-	symtab__resolve_names(&core);
 	symtab__exit(&kernel->syms);
-	kernel->syms = core;
-	return count;
+	if (copied) {
+		symtab__resolve_names(&core);
+		kernel->syms = core;
+		symtab__exit(all);
+	} else {
+		for (size_t j = 0; delta && j < count; j++) {
+			all->syms[j].start -= delta;
+			all->syms[j].end -= delta;
+		}
+		all->nr = count;
+		kernel->syms = *all;
+		symtab__init(all);
+	}
+	return (int)count;
 }
 
-/* @fd >= 0: read from it (a file opened inside a guest root), @path names it */
-static int dso__load_kallsyms_fd(struct machine *m, struct dso *dso, int fd, const char *path)
+/* a full parse of @path (@fd >= 0: read from it) into @snap; relocation symbols recorded */
+static int kallsyms__load_full(const char *path, int fd, const char *reloc_name,
+			       struct kallsyms_snapshot *snap)
 {
 	struct kallsyms_load a = { 0 };
-	struct symtab all;
-	u64 delta = 0;
 	int err;
 
-	symtab__init(&all);
-	a.st = &all;
-	if (m->ref_reloc_name && *m->ref_reloc_name)
-		a.reloc_name = m->ref_reloc_name;
+	a.st = &snap->all;
+	a.want[0] = reloc_name;
+	for (size_t i = 0; i < ARRAY_SIZE(kallsyms_reloc_names); i++)
+		a.want[i + 1] = kallsyms_reloc_names[i];
+	for (size_t i = 0; i < KALLSYMS_NR_WANT; i++)
+		a.want_len[i] = a.want[i] ? strlen(a.want[i]) : 0;
 	err = fd >= 0 ? kallsyms__parse_fd(fd, path, kallsyms_load_cb, &a)
 		      : kallsyms__parse(path, kallsyms_load_cb, &a);
 	if (err) {
 		pr_warning("%s", kp_errmsg(err));
-		symtab__exit(&all);
 		return err;
 	}
-	if (a.reloc_name) {
-		if (!a.reloc_found) {
+	for (size_t i = 0; i < KALLSYMS_NR_WANT; i++)
+		if (a.found[i])
+			kallsyms_snapshot__add_reloc(snap, a.want[i], a.addr[i]);
+	symtab__finish(&snap->all, true);
+	return 0;
+}
+
+/*
+ * @fd >= 0: read from it (a file opened inside a guest root), @path names it.
+ * @live: @path is this host's /proc/kallsyms, whose finished table may come
+ * from (and goes to) the snapshot cache (kallsyms-cache.h).
+ */
+static int dso__load_kallsyms_fd(struct machine *m, struct dso *dso, int fd, const char *path,
+				 bool live)
+{
+	const char *reloc_name = m->ref_reloc_name && *m->ref_reloc_name ? m->ref_reloc_name : NULL;
+	struct strbuf key = STRBUF_INIT, cache = STRBUF_INIT;
+	struct kallsyms_snapshot snap;
+	bool cacheable, loaded = false;
+	u64 reloc_addr = 0;
+	int err;
+
+	memset(&snap, 0, sizeof(snap));
+	cacheable = live && fd < 0 && kallsyms_cache__enabled() &&
+		    !kallsyms_cache__path(&cache) && !kallsyms_cache__key(NULL, &key);
+	if (cacheable && !kallsyms_cache__load(cache.buf, &key, &snap)) {
+		if (!reloc_name || kallsyms_snapshot__reloc(&snap, reloc_name, &reloc_addr)) {
+			pr_debug("'%s': %zu symbols from the snapshot '%s'", path, snap.all.nr,
+				 cache.buf);
+			loaded = true;
+		} else {
+			pr_debug("kallsyms cache: no '%s' in '%s', reading '%s'", reloc_name,
+				 cache.buf, path);
+			kallsyms_snapshot__exit(&snap);
+		}
+	}
+	if (!loaded) {
+		err = kallsyms__load_full(path, fd, reloc_name, &snap);
+		if (err)
+			goto out;
+		if (reloc_name && !kallsyms_snapshot__reloc(&snap, reloc_name, &reloc_addr)) {
 			pr_warning("'%s': no '%s' symbol to relocate the kernel with", path,
 				   m->ref_reloc_name);
-			symtab__exit(&all);
-			return -ENOENT;
+			err = -ENOENT;
+			goto out;
 		}
-		delta = a.reloc_addr - m->ref_reloc_addr;
+		if (cacheable) {
+			snap.core_prefix = kallsyms__core_prefix(&snap.all, ENTRY_TRAMPOLINE_NAME);
+			kallsyms_cache__save(cache.buf, &key, &snap);
+		}
 	}
-	symtab__finish(&all, true);
-	err = machine__split_kallsyms(m, dso, &all, delta);
-	symtab__exit(&all);
+	err = machine__split_kallsyms(m, dso, &snap.all, snap.core_prefix,
+				      reloc_name ? reloc_addr - m->ref_reloc_addr : 0);
 	if (err > 0)
 		kernel_symbols_fixup_map(m, dso);
+out:
+	kallsyms_snapshot__exit(&snap);
+	strbuf_release(&key);
+	strbuf_release(&cache);
 	return err;
 }
 
-static int dso__load_kallsyms(struct machine *m, struct dso *dso, const char *path)
+static int dso__load_kallsyms(struct machine *m, struct dso *dso, const char *path, bool live)
 {
-	return dso__load_kallsyms_fd(m, dso, -1, path);
+	return dso__load_kallsyms_fd(m, dso, -1, path, live);
 }
 
 /*
@@ -1721,7 +1806,7 @@ static int machine__load_guest_kernel(struct machine *m, struct dso *dso, bool *
 	err = machine__open_guest_file(m, "proc/kallsyms", &fd);
 	if (!err) {
 		strbuf_addf(&path, "%s/proc/kallsyms", m->root_dir);
-		err = dso__load_kallsyms_fd(m, dso, fd, path.buf);
+		err = dso__load_kallsyms_fd(m, dso, fd, path.buf, false);
 		close(fd);
 		strbuf_release(&path);
 		return err;
@@ -1773,14 +1858,15 @@ static void dso__load_kernel(struct machine *m, struct dso *dso)
 			}
 		}
 		if (path.len)
-			err = dso__load_kallsyms(m, dso, path.buf);
+			err = dso__load_kallsyms(m, dso, path.buf,
+						 !strcmp(path.buf, "/proc/kallsyms"));
 	} else if (machine__is_default_guest(m)) {
 		if (conf && conf->guestvmlinux) {
 			err = dso__load_vmlinux(m, dso, conf->guestvmlinux);
 			via_vmlinux = true;
 		}
 		else if (conf && conf->guestkallsyms)
-			err = dso__load_kallsyms(m, dso, conf->guestkallsyms);
+			err = dso__load_kallsyms(m, dso, conf->guestkallsyms, false);
 		else if (dso->has_build_id) {
 			err = machine__load_debuginfod(m, dso, dso->build_id, dso->bid_size);
 			via_vmlinux = true;

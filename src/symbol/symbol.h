@@ -14,6 +14,9 @@
  * memory images through libelf (symbol-elf.c), build-id notes (build-id.c).
  *
  * Ownership: the symtab owns its array and names; symtab__exit() frees them.
+ * The pool may instead be a read-only mapping of a kallsyms snapshot
+ * (kallsyms-cache.h): then @map is set, symtab__exit() munmaps it and
+ * symtab__add() first copies the names to the heap.
  * Errors come back as KP_ERR_BAD_SYMFILE / KP_ERR_BAD_ELF / -errno with a
  * kp_error() detail naming the file, the line or offset and the problem.
  */
@@ -46,11 +49,13 @@ struct symtab {
 	bool exact; /* lookups go through iv[] */
 	struct sym_interval *iv;
 	size_t nr_iv;
+	void *map; /* non-NULL: pool lies in this mapping of map_len bytes (munmap, not free) */
+	size_t map_len;
 };
 
 /** symtab__init - an empty table. */
 void symtab__init(struct symtab *st);
-/** symtab__exit - free the array and the names. */
+/** symtab__exit - free the array and the names (munmap a mapped pool). */
 void symtab__exit(struct symtab *st);
 /**
  * symtab__add - append a symbol [@start, @start + @len); @len 0 = unknown
@@ -80,6 +85,11 @@ void symtab__fixup_end(struct symtab *st, bool is_kallsyms);
 void symtab__fixup_duplicate(struct symtab *st);
 /** symtab__resolve_names - point every name into the pool (after adds are done). */
 void symtab__resolve_names(struct symtab *st);
+/**
+ * symtab__unshare_pool - copy a mapped pool to the heap (names stay valid);
+ * a no-op for a table that owns its pool already.
+ */
+void symtab__unshare_pool(struct symtab *st);
 /** symtab__find - the symbol containing @addr, or NULL.  O(log n). */
 struct symbol *symtab__find(const struct symtab *st, u64 addr);
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "symbol/symbol.h"
 #include "util/util.h"
@@ -19,8 +20,30 @@ void symtab__exit(struct symtab *st)
 {
 	free(st->iv);
 	free(st->syms);
-	free(st->pool);
+	if (st->map)
+		munmap(st->map, st->map_len);
+	else
+		free(st->pool);
 	memset(st, 0, sizeof(*st));
+}
+
+void symtab__unshare_pool(struct symtab *st)
+{
+	char *pool;
+
+	if (!st->map)
+		return;
+	pool = xmalloc(st->pool_len ? st->pool_len : 1);
+	memcpy(pool, st->pool, st->pool_len);
+	if (st->finished) {
+		for (size_t i = 0; i < st->nr; i++)
+			st->syms[i].name = pool + (st->syms[i].name - st->pool);
+	}
+	munmap(st->map, st->map_len);
+	st->map = NULL;
+	st->map_len = 0;
+	st->pool = pool;
+	st->pool_alloc = st->pool_len ? st->pool_len : 1;
 }
 
 void symtab__add(struct symtab *st, u64 start, u64 len, u8 binding, u8 type, const char *name,
@@ -28,6 +51,7 @@ void symtab__add(struct symtab *st, u64 start, u64 len, u8 binding, u8 type, con
 {
 	struct symbol *s;
 
+	symtab__unshare_pool(st);
 	if (st->finished) {
 		/* back to offsets: the pool may move */
 		for (size_t i = 0; i < st->nr; i++)
@@ -101,18 +125,24 @@ static u64 roundup_page(u64 x)
 void symtab__fixup_end(struct symtab *st, bool is_kallsyms)
 {
 	struct symbol *prev, *curr;
+	bool prev_mod, curr_mod = false;
 
 	if (!st->nr)
 		return;
 	curr = &st->syms[0];
+	if (is_kallsyms)
+		curr_mod = strchr(symname(st, curr), '[') != NULL;
 	for (size_t i = 1; i < st->nr; i++) {
 		prev = curr;
+		prev_mod = curr_mod;
 		curr = &st->syms[i];
+		/* one strchr per symbol: each name is looked at as curr, then reused as prev */
+		if (is_kallsyms)
+			curr_mod = strchr(symname(st, curr), '[') != NULL;
 		if (prev->end != prev->start)
 			continue;
 		/* the last kernel symbol before a module (or the reverse) ends a page later */
-		if (is_kallsyms && (!strchr(symname(st, prev), '[') !=
-				    !strchr(symname(st, curr), '[')))
+		if (is_kallsyms && prev_mod != curr_mod)
 			prev->end = roundup_page(prev->end + 4096);
 		else
 			prev->end = curr->start;

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kallsyms-cache.c - snapshots of the finished host kallsyms table.
+ *
+ * File layout (native byte order and struct layout; both are in the key):
+ *
+ *	0		struct ksnap_header
+ *	key_off		the key bytes (kallsyms_cache__key())
+ *	syms_off	nr struct symbol, .name an offset into the pool, padding 0
+ *	pool_off	the names, NUL-terminated, pool_len bytes, up to the end
+ *
+ * syms_off and pool_off are multiples of 64 KB so the pool can be mapped on
+ * any page size.  The snapshot is a cache, never trusted: every offset and
+ * size is checked against the file size, each part has a checksum, every
+ * name offset is checked against the pool and the array must be sorted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "symbol/kallsyms-cache.h"
+#include "util/util.h"
+
+#define KSNAP_MAGIC "KPKSYMS\n"
+#define KSNAP_VERSION 1
+#define KSNAP_ALIGN 65536ULL
+#define KSNAP_MAX_SYMS (16ULL << 20)
+#define KSNAP_MAX_POOL (512ULL << 20)
+#define KSNAP_MAX_KEY (32ULL << 20)
+
+struct ksnap_header {
+	char magic[8];
+	u32 version;
+	u32 header_size;
+	u32 sizeof_symbol;
+	u32 nr_reloc;
+	u64 key_off, key_len;
+	u64 syms_off, nr_syms;
+	u64 pool_off, pool_len;
+	u64 file_size;
+	u64 core_prefix;
+	struct ksnap_reloc reloc[KSNAP_MAX_RELOC];
+	u64 sum_syms, sum_pool;
+	u64 sum_head; /* over this header (with sum_head 0) and the key */
+};
+
+bool kallsyms_cache__enabled(void)
+{
+	const char *e = getenv("KVMPROF_NO_KALLSYMS_CACHE");
+
+	return !e || !*e || !strcmp(e, "0");
+}
+
+/* a fast 64-bit checksum (4 independent lanes), not cryptographic */
+#define KS_P1 0x9e3779b185ebca87ULL
+#define KS_P2 0xc2b2ae3d27d4eb4fULL
+
+static u64 rotl64(u64 x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static u64 ksnap_sum(const void *data, size_t len, u64 seed)
+{
+	const unsigned char *p = data;
+	u64 h0 = seed + KS_P1, h1 = seed ^ KS_P2, h2 = seed - KS_P1, h3 = ~seed;
+	size_t i = 0;
+	u64 h;
+
+	for (; i + 32 <= len; i += 32) {
+		u64 w[4];
+
+		memcpy(w, p + i, sizeof(w));
+		h0 = rotl64(h0 + w[0] * KS_P2, 31) * KS_P1;
+		h1 = rotl64(h1 + w[1] * KS_P2, 31) * KS_P1;
+		h2 = rotl64(h2 + w[2] * KS_P2, 31) * KS_P1;
+		h3 = rotl64(h3 + w[3] * KS_P2, 31) * KS_P1;
+	}
+	h = rotl64(h0, 1) + rotl64(h1, 7) + rotl64(h2, 12) + rotl64(h3, 18) + (u64)len;
+	for (; i < len; i++)
+		h = (h ^ p[i]) * KS_P1;
+	h ^= h >> 33;
+	h *= KS_P2;
+	h ^= h >> 29;
+	return h;
+}
+
+int kallsyms_cache__path(struct strbuf *out)
+{
+	const char *dir = getenv("KVMPROF_CACHE_DIR");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	strbuf_reset(out);
+	if (dir && *dir)
+		strbuf_addstr(out, dir);
+	else if (xdg && *xdg == '/')
+		strbuf_addf(out, "%s/kvmprof", xdg);
+	else if (home && *home)
+		strbuf_addf(out, "%s/.cache/kvmprof", home);
+	else
+		return -ENOENT;
+	strbuf_addf(out, "/kallsyms-%u.snap", (unsigned int)geteuid());
+	return 0;
+}
+
+/* one key part: tag, length, bytes; a missing file is its own value */
+static void key_add(struct strbuf *key, const char *tag, const void *data, u64 len)
+{
+	strbuf_add(key, tag, strlen(tag) + 1);
+	strbuf_add(key, &len, sizeof(len));
+	if (len)
+		strbuf_add(key, data, len);
+}
+
+static int key_add_file(struct strbuf *key, const char *root, const char *file, size_t max,
+			bool required)
+{
+	struct strbuf path = STRBUF_INIT, data = STRBUF_INIT;
+	ssize_t n;
+
+	strbuf_addf(&path, "%s/%s", root ? root : "", file);
+	n = strbuf_read_file(&data, path.buf, max);
+	if (n < 0) {
+		if (required) {
+			pr_debug("kallsyms cache: '%s': %s, not caching", path.buf, strerror((int)-n));
+			strbuf_release(&path);
+			strbuf_release(&data);
+			return (int)n;
+		}
+		key_add(key, file, "-", 1); /* absent: differs from any content (length 1, '-') */
+		key_add(key, "errno", &n, sizeof(n));
+	} else {
+		key_add(key, file, data.buf, data.len);
+	}
+	strbuf_release(&path);
+	strbuf_release(&data);
+	return 0;
+}
+
+/* the first line of kallsyms: its address is 0 when this user may not see addresses */
+static int key_add_first_line(struct strbuf *key, const char *root)
+{
+	struct strbuf path = STRBUF_INIT;
+	char buf[1024];
+	ssize_t n;
+	char *nl;
+	int fd;
+
+	strbuf_addf(&path, "%s/proc/kallsyms", root ? root : "");
+	fd = open(path.buf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+
+		pr_debug("kallsyms cache: '%s': %s, not caching", path.buf, strerror(errno));
+		strbuf_release(&path);
+		return err;
+	}
+	do {
+		n = read(fd, buf, sizeof(buf));
+	} while (n < 0 && errno == EINTR);
+	close(fd);
+	strbuf_release(&path);
+	if (n <= 0)
+		return n < 0 ? -errno : -ENODATA;
+	nl = memchr(buf, '\n', (size_t)n);
+	key_add(key, "kallsyms line 1", buf, nl ? (u64)(nl - buf) : (u64)n);
+	return 0;
+}
+
+int kallsyms_cache__key(const char *root, struct strbuf *key)
+{
+	u32 sizes[4] = { KSNAP_VERSION, sizeof(struct symbol), sizeof(struct ksnap_header),
+			 sizeof(void *) };
+	u32 euid = (u32)geteuid();
+	int err;
+
+	strbuf_reset(key);
+	key_add(key, "format", sizes, sizeof(sizes));
+	key_add(key, "euid", &euid, sizeof(euid));
+	err = key_add_file(key, root, "proc/sys/kernel/random/boot_id", 4096, true);
+	if (!err)
+		err = key_add_file(key, root, "sys/kernel/notes", 1 << 20, false);
+	if (!err)
+		err = key_add_file(key, root, "proc/modules", 16 << 20, false);
+	if (!err)
+		err = key_add_first_line(key, root);
+	if (!err && (!root || !*root)) {
+		struct utsname u;
+
+		if (!uname(&u)) {
+			key_add(key, "release", u.release, strlen(u.release));
+			key_add(key, "version", u.version, strlen(u.version));
+		}
+	}
+	if (err)
+		strbuf_reset(key);
+	return err;
+}
+
+bool kallsyms_snapshot__reloc(const struct kallsyms_snapshot *snap, const char *name, u64 *addr)
+{
+	for (u32 i = 0; i < snap->nr_reloc; i++) {
+		if (!strcmp(snap->reloc[i].name, name)) {
+			*addr = snap->reloc[i].addr;
+			return true;
+		}
+	}
+	return false;
+}
+
+void kallsyms_snapshot__add_reloc(struct kallsyms_snapshot *snap, const char *name, u64 addr)
+{
+	u64 old;
+
+	if (snap->nr_reloc >= KSNAP_MAX_RELOC || strlen(name) >= KSNAP_RELOC_NAME ||
+	    kallsyms_snapshot__reloc(snap, name, &old))
+		return;
+	memset(&snap->reloc[snap->nr_reloc], 0, sizeof(snap->reloc[0]));
+	memcpy(snap->reloc[snap->nr_reloc].name, name, strlen(name) + 1);
+	snap->reloc[snap->nr_reloc++].addr = addr;
+}
+
+size_t kallsyms__core_prefix(const struct symtab *all, const char *skip)
+{
+	size_t i;
+
+	for (i = 0; i < all->nr; i++) {
+		const char *name = all->finished ? all->syms[i].name :
+						   all->pool + (uintptr_t)all->syms[i].name;
+
+		if (strchr(name, '\t') || (skip && !strcmp(name, skip)))
+			break;
+	}
+	return i;
+}
+
+void kallsyms_snapshot__exit(struct kallsyms_snapshot *snap)
+{
+	symtab__exit(&snap->all);
+	memset(snap, 0, sizeof(*snap));
+}
+
+static u64 align_up(u64 x)
+{
+	return (x + KSNAP_ALIGN - 1) & ~(KSNAP_ALIGN - 1);
+}
+
+static int pread_full(int fd, void *buf, size_t len, u64 off)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENODATA;
+		p += n;
+		len -= (size_t)n;
+		off += (u64)n;
+	}
+	return 0;
+}
+
+static int pwrite_full(int fd, const void *buf, size_t len, u64 off)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+		off += (u64)n;
+	}
+	return 0;
+}
+
+static u64 head_sum(const struct ksnap_header *h, const void *key, size_t key_len)
+{
+	struct ksnap_header c = *h;
+
+	c.sum_head = 0;
+	return ksnap_sum(key, key_len, ksnap_sum(&c, sizeof(c), 0));
+}
+
+#define bad(...)                                                          \
+	do {                                                              \
+		pr_debug("kallsyms cache: '%s': " __VA_ARGS__);           \
+		err = -EINVAL;                                            \
+		goto out;                                                 \
+	} while (0)
+
+int kallsyms_cache__load(const char *path, const struct strbuf *key,
+			 struct kallsyms_snapshot *snap)
+{
+	struct ksnap_header h;
+	struct symbol *syms = NULL;
+	char *keybuf = NULL;
+	void *map = MAP_FAILED;
+	size_t map_len = 0;
+	long pagesz = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	u64 prev = 0;
+	int fd, err = 0;
+
+	memset(snap, 0, sizeof(*snap));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		err = -errno;
+		pr_debug("kallsyms cache: '%s': %s", path, strerror(errno));
+		return err;
+	}
+	if (fstat(fd, &st))
+		bad("cannot stat: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+		bad("not a regular file owned by uid %u and writable only by it, ignored", path,
+		    (unsigned int)geteuid());
+	if ((u64)st.st_size < sizeof(h) || pread_full(fd, &h, sizeof(h), 0))
+		bad("truncated header (file is %lld bytes), ignored", path, (long long)st.st_size);
+	if (memcmp(h.magic, KSNAP_MAGIC, 8) || h.version != KSNAP_VERSION ||
+	    h.header_size != sizeof(h) || h.sizeof_symbol != sizeof(struct symbol))
+		bad("other format or version, ignored", path);
+	if (h.file_size != (u64)st.st_size)
+		bad("file is %lld bytes, header says %llu (truncated?), ignored", path,
+		    (long long)st.st_size, (unsigned long long)h.file_size);
+	if (h.key_off != sizeof(h) || h.key_len > KSNAP_MAX_KEY || h.nr_syms > KSNAP_MAX_SYMS ||
+	    h.pool_len > KSNAP_MAX_POOL || h.pool_len == 0 || h.nr_reloc > KSNAP_MAX_RELOC ||
+	    h.core_prefix > h.nr_syms || h.syms_off % KSNAP_ALIGN || h.pool_off % KSNAP_ALIGN ||
+	    h.syms_off < h.key_off + h.key_len ||
+	    h.pool_off < h.syms_off + h.nr_syms * sizeof(struct symbol) ||
+	    h.pool_off + h.pool_len != h.file_size)
+		bad("inconsistent layout, ignored", path);
+	if (h.key_len != key->len)
+		bad("made for another kernel, boot or user, rewriting", path);
+	keybuf = xmalloc(h.key_len ? h.key_len : 1);
+	if (pread_full(fd, keybuf, h.key_len, h.key_off))
+		bad("cannot read the key, ignored", path);
+	if (head_sum(&h, keybuf, h.key_len) != h.sum_head)
+		bad("header checksum mismatch (corrupt), ignored", path);
+	if (memcmp(keybuf, key->buf, key->len))
+		bad("made for another kernel, boot or user, rewriting", path);
+	for (u32 i = 0; i < h.nr_reloc; i++)
+		if (!memchr(h.reloc[i].name, '\0', sizeof(h.reloc[i].name)))
+			bad("bad relocation entry, ignored", path);
+
+	syms = xmalloc(h.nr_syms ? h.nr_syms * sizeof(*syms) : 1);
+	if (pread_full(fd, syms, h.nr_syms * sizeof(*syms), h.syms_off))
+		bad("cannot read the symbols, ignored", path);
+	if (ksnap_sum(syms, h.nr_syms * sizeof(*syms), 1) != h.sum_syms)
+		bad("symbol checksum mismatch (corrupt), ignored", path);
+	if (pagesz > 0 && h.pool_off % (u64)pagesz == 0) {
+		map_len = h.pool_len;
+		map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, fd, (off_t)h.pool_off);
+	}
+	if (map == MAP_FAILED) {
+		map = xmalloc(h.pool_len);
+		map_len = 0;
+		if (pread_full(fd, map, h.pool_len, h.pool_off)) {
+			free(map);
+			map = MAP_FAILED;
+			bad("cannot read the names, ignored", path);
+		}
+	}
+	if (ksnap_sum(map, h.pool_len, 2) != h.sum_pool)
+		bad("name checksum mismatch (corrupt), ignored", path);
+	if (((const char *)map)[h.pool_len - 1] != '\0')
+		bad("names not terminated, ignored", path);
+	for (u64 i = 0; i < h.nr_syms; i++) {
+		struct symbol *s = &syms[i];
+		uintptr_t off = (uintptr_t)s->name;
+
+		if (off >= h.pool_len || s->start < prev || s->end < s->start)
+			bad("symbol %llu out of range or order, ignored", path,
+			    (unsigned long long)i);
+		prev = s->start;
+		s->name = (const char *)map + off;
+	}
+
+	snap->all.syms = syms;
+	snap->all.nr = h.nr_syms;
+	snap->all.alloc = h.nr_syms;
+	snap->all.pool = map;
+	snap->all.pool_len = h.pool_len;
+	snap->all.pool_alloc = h.pool_len;
+	snap->all.finished = true;
+	if (map_len) {
+		snap->all.map = map;
+		snap->all.map_len = map_len;
+	}
+	snap->core_prefix = h.core_prefix;
+	snap->nr_reloc = h.nr_reloc;
+	memcpy(snap->reloc, h.reloc, sizeof(h.reloc));
+	syms = NULL;
+	map = MAP_FAILED;
+out:
+	if (map != MAP_FAILED) {
+		if (map_len)
+			munmap(map, map_len);
+		else
+			free(map);
+	}
+	free(syms);
+	free(keybuf);
+	close(fd);
+	return err;
+}
+
+/* mkdir -p for the cache directory, new parts 0700 */
+static int mkdir_parents(const char *path)
+{
+	struct strbuf dir = STRBUF_INIT;
+	int err = 0;
+
+	strbuf_addstr(&dir, path);
+	for (size_t i = 1; i < dir.len; i++) {
+		if (dir.buf[i] != '/')
+			continue;
+		dir.buf[i] = '\0';
+		if (mkdir(dir.buf, 0700) && errno != EEXIST) {
+			err = -errno;
+			pr_debug("kallsyms cache: cannot create '%s': %s", dir.buf, strerror(errno));
+			break;
+		}
+		dir.buf[i] = '/';
+	}
+	strbuf_release(&dir);
+	return err;
+}
+
+int kallsyms_cache__save(const char *path, const struct strbuf *key,
+			 const struct kallsyms_snapshot *snap)
+{
+	const struct symtab *all = &snap->all;
+	struct strbuf tmp = STRBUF_INIT;
+	struct ksnap_header h;
+	u64 sum = 1;
+	int fd, err;
+
+	if (!all->finished || !all->pool_len || all->nr > KSNAP_MAX_SYMS ||
+	    all->pool_len > KSNAP_MAX_POOL || snap->core_prefix > all->nr)
+		return -EINVAL;
+	err = mkdir_parents(path);
+	if (err)
+		return err;
+	strbuf_addf(&tmp, "%s.XXXXXX", path);
+	fd = mkstemp(tmp.buf); /* mode 0600 */
+	if (fd < 0) {
+		err = -errno;
+		pr_debug("kallsyms cache: cannot create '%s': %s", tmp.buf, strerror(errno));
+		strbuf_release(&tmp);
+		return err;
+	}
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, KSNAP_MAGIC, 8);
+	h.version = KSNAP_VERSION;
+	h.header_size = sizeof(h);
+	h.sizeof_symbol = sizeof(struct symbol);
+	h.key_off = sizeof(h);
+	h.key_len = key->len;
+	h.syms_off = align_up(h.key_off + h.key_len);
+	h.nr_syms = all->nr;
+	h.pool_off = align_up(h.syms_off + h.nr_syms * sizeof(struct symbol));
+	h.pool_len = all->pool_len;
+	h.file_size = h.pool_off + h.pool_len;
+	h.core_prefix = snap->core_prefix;
+	h.nr_reloc = snap->nr_reloc;
+	memcpy(h.reloc, snap->reloc, sizeof(h.reloc));
+
+	err = pwrite_full(fd, key->buf, key->len, h.key_off);
+	if (!err && all->nr) {
+		/* names as pool offsets, padding zeroed: the bytes the checksum covers */
+		struct symbol *flat = xmalloc(all->nr * sizeof(*flat));
+
+		memset(flat, 0, all->nr * sizeof(*flat));
+		for (size_t i = 0; i < all->nr; i++) {
+			flat[i].start = all->syms[i].start;
+			flat[i].end = all->syms[i].end;
+			flat[i].name = (const char *)(uintptr_t)(all->syms[i].name - all->pool);
+			flat[i].binding = all->syms[i].binding;
+			flat[i].type = all->syms[i].type;
+		}
+		sum = ksnap_sum(flat, all->nr * sizeof(*flat), 1);
+		err = pwrite_full(fd, flat, all->nr * sizeof(*flat), h.syms_off);
+		free(flat);
+	} else if (!err) {
+		sum = ksnap_sum(NULL, 0, 1);
+	}
+	h.sum_syms = sum;
+	h.sum_pool = ksnap_sum(all->pool, all->pool_len, 2);
+	if (!err)
+		err = pwrite_full(fd, all->pool, all->pool_len, h.pool_off);
+	h.sum_head = head_sum(&h, key->buf, key->len);
+	if (!err)
+		err = pwrite_full(fd, &h, sizeof(h), 0);
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp.buf, path))
+		err = -errno;
+	if (err) {
+		pr_debug("kallsyms cache: cannot write '%s': %s", path, strerror(-err));
+		unlink(tmp.buf);
+	}
+	strbuf_release(&tmp);
+	return err;
+}

@@ -1432,6 +1432,7 @@ static int kallsyms__load_full(const char *path, int fd, const char *reloc_name,
 		if (a.found[i])
 			kallsyms_snapshot__add_reloc(snap, a.want[i], a.addr[i]);
 	symtab__finish(&snap->all, true);
+	snap->core_prefix = kallsyms__core_prefix(&snap->all, ENTRY_TRAMPOLINE_NAME);
 	return 0;
 }
 
@@ -1474,10 +1475,8 @@ static int dso__load_kallsyms_fd(struct machine *m, struct dso *dso, int fd, con
 			err = -ENOENT;
 			goto out;
 		}
-		if (cacheable) {
-			snap.core_prefix = kallsyms__core_prefix(&snap.all, ENTRY_TRAMPOLINE_NAME);
+		if (cacheable)
 			kallsyms_cache__save(cache.buf, &key, &snap);
-		}
 	}
 	err = machine__split_kallsyms(m, dso, &snap.all, snap.core_prefix,
 				      reloc_name ? reloc_addr - m->ref_reloc_addr : 0);

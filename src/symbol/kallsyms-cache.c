@@ -33,6 +33,7 @@
 #define KSNAP_MAX_SYMS (16ULL << 20)
 #define KSNAP_MAX_POOL (512ULL << 20)
 #define KSNAP_MAX_KEY (32ULL << 20)
+#define KSNAP_CHUNK 2048 /* symbols converted and written at a time (64 KB: stays in cache) */
 
 struct ksnap_header {
 	char magic[8];
@@ -66,12 +67,26 @@ static u64 rotl64(u64 x, int r)
 	return (x << r) | (x >> (64 - r));
 }
 
-static u64 ksnap_sum(const void *data, size_t len, u64 seed)
+struct ksnap_sum {
+	u64 h[4];
+	u64 len;
+};
+
+static void ksnap_sum__init(struct ksnap_sum *c, u64 seed)
+{
+	c->h[0] = seed + KS_P1;
+	c->h[1] = seed ^ KS_P2;
+	c->h[2] = seed - KS_P1;
+	c->h[3] = ~seed;
+	c->len = 0;
+}
+
+/* @len must be a multiple of 32 except in the last call */
+static void ksnap_sum__update(struct ksnap_sum *c, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	u64 h0 = seed + KS_P1, h1 = seed ^ KS_P2, h2 = seed - KS_P1, h3 = ~seed;
+	u64 h0 = c->h[0], h1 = c->h[1], h2 = c->h[2], h3 = c->h[3];
 	size_t i = 0;
-	u64 h;
 
 	for (; i + 32 <= len; i += 32) {
 		u64 w[4];
@@ -82,13 +97,33 @@ static u64 ksnap_sum(const void *data, size_t len, u64 seed)
 		h2 = rotl64(h2 + w[2] * KS_P2, 31) * KS_P1;
 		h3 = rotl64(h3 + w[3] * KS_P2, 31) * KS_P1;
 	}
-	h = rotl64(h0, 1) + rotl64(h1, 7) + rotl64(h2, 12) + rotl64(h3, 18) + (u64)len;
-	for (; i < len; i++)
-		h = (h ^ p[i]) * KS_P1;
+	for (; i < len; i++) /* the tail: folded into lane 0 */
+		h0 = (h0 ^ p[i]) * KS_P1;
+	c->h[0] = h0;
+	c->h[1] = h1;
+	c->h[2] = h2;
+	c->h[3] = h3;
+	c->len += len;
+}
+
+static u64 ksnap_sum__final(const struct ksnap_sum *c)
+{
+	u64 h = rotl64(c->h[0], 1) + rotl64(c->h[1], 7) + rotl64(c->h[2], 12) +
+		rotl64(c->h[3], 18) + c->len;
+
 	h ^= h >> 33;
 	h *= KS_P2;
 	h ^= h >> 29;
 	return h;
+}
+
+static u64 ksnap_sum(const void *data, size_t len, u64 seed)
+{
+	struct ksnap_sum c;
+
+	ksnap_sum__init(&c, seed);
+	ksnap_sum__update(&c, data, len);
+	return ksnap_sum__final(&c);
 }
 
 int kallsyms_cache__path(struct strbuf *out)
@@ -119,6 +154,40 @@ static void key_add(struct strbuf *key, const char *tag, const void *data, u64 l
 		strbuf_add(key, data, len);
 }
 
+/*
+ * /proc/modules without the use count and the list of users (fields 3 and
+ * 4): they change whenever a VM opens /dev/kvm, and say nothing about where
+ * module symbols are.  Every other byte counts (name, size, state, address,
+ * taint flags); a line with fewer fields is kept whole.
+ */
+static void modules_key(struct strbuf *key, const char *buf, size_t len)
+{
+	struct strbuf norm = STRBUF_INIT;
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *eol = nl ? nl : end;
+		const char *f[5] = { p, NULL, NULL, NULL, NULL };
+		int n = 1;
+
+		/* f[i]: start of field i + 1 */
+		for (const char *q = p; q < eol && n < 5; q++)
+			if (*q == ' ')
+				f[n++] = q + 1;
+		if (n == 5) {
+			strbuf_add(&norm, f[0], f[2] - f[0]); /* "name size " */
+			strbuf_add(&norm, f[4], eol - f[4]); /* "state 0xaddr ..." */
+		} else {
+			strbuf_add(&norm, p, eol - p);
+		}
+		strbuf_addch(&norm, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	key_add(key, "proc/modules", norm.buf, norm.len);
+	strbuf_release(&norm);
+}
+
 static int key_add_file(struct strbuf *key, const char *root, const char *file, size_t max,
 			bool required)
 {
@@ -136,6 +205,8 @@ static int key_add_file(struct strbuf *key, const char *root, const char *file, 
 		}
 		key_add(key, file, "-", 1); /* absent: differs from any content (length 1, '-') */
 		key_add(key, "errno", &n, sizeof(n));
+	} else if (!strcmp(file, "proc/modules")) {
+		modules_key(key, data.buf, data.len);
 	} else {
 		key_add(key, file, data.buf, data.len);
 	}
@@ -340,7 +411,8 @@ int kallsyms_cache__load(const char *path, const struct strbuf *key,
 	if (h.file_size != (u64)st.st_size)
 		bad("file is %lld bytes, header says %llu (truncated?), ignored", path,
 		    (long long)st.st_size, (unsigned long long)h.file_size);
-	if (h.key_off != sizeof(h) || h.key_len > KSNAP_MAX_KEY || h.nr_syms > KSNAP_MAX_SYMS ||
+	if (h.syms_off > h.file_size || h.pool_off > h.file_size ||
+	    h.key_off != sizeof(h) || h.key_len > KSNAP_MAX_KEY || h.nr_syms > KSNAP_MAX_SYMS ||
 	    h.pool_len > KSNAP_MAX_POOL || h.pool_len == 0 || h.nr_reloc > KSNAP_MAX_RELOC ||
 	    h.core_prefix > h.nr_syms || h.syms_off % KSNAP_ALIGN || h.pool_off % KSNAP_ALIGN ||
 	    h.syms_off < h.key_off + h.key_len ||
@@ -386,7 +458,7 @@ int kallsyms_cache__load(const char *path, const struct strbuf *key,
 		struct symbol *s = &syms[i];
 		uintptr_t off = (uintptr_t)s->name;
 
-		if (off >= h.pool_len || s->start < prev || s->end < s->start)
+		if (off >= h.pool_len || s->start < prev)
 			bad("symbol %llu out of range or order, ignored", path,
 			    (unsigned long long)i);
 		prev = s->start;
@@ -450,7 +522,8 @@ int kallsyms_cache__save(const char *path, const struct strbuf *key,
 	const struct symtab *all = &snap->all;
 	struct strbuf tmp = STRBUF_INIT;
 	struct ksnap_header h;
-	u64 sum = 1;
+	struct ksnap_sum sum;
+	struct symbol *chunk;
 	int fd, err;
 
 	if (!all->finished || !all->pool_len || all->nr > KSNAP_MAX_SYMS ||
@@ -483,32 +556,34 @@ int kallsyms_cache__save(const char *path, const struct strbuf *key,
 	h.nr_reloc = snap->nr_reloc;
 	memcpy(h.reloc, snap->reloc, sizeof(h.reloc));
 
+	chunk = xmalloc(KSNAP_CHUNK * sizeof(*chunk));
 	err = pwrite_full(fd, key->buf, key->len, h.key_off);
-	if (!err && all->nr) {
-		/* names as pool offsets, padding zeroed: the bytes the checksum covers */
-		struct symbol *flat = xmalloc(all->nr * sizeof(*flat));
+	/* names as pool offsets, padding zeroed: the bytes the checksum covers */
+	ksnap_sum__init(&sum, 1);
+	for (size_t done = 0; !err && done < all->nr; done += KSNAP_CHUNK) {
+		size_t n = all->nr - done < KSNAP_CHUNK ? all->nr - done : KSNAP_CHUNK;
 
-		memset(flat, 0, all->nr * sizeof(*flat));
-		for (size_t i = 0; i < all->nr; i++) {
-			flat[i].start = all->syms[i].start;
-			flat[i].end = all->syms[i].end;
-			flat[i].name = (const char *)(uintptr_t)(all->syms[i].name - all->pool);
-			flat[i].binding = all->syms[i].binding;
-			flat[i].type = all->syms[i].type;
+		memset(chunk, 0, n * sizeof(*chunk));
+		for (size_t i = 0; i < n; i++) {
+			const struct symbol *s = &all->syms[done + i];
+
+			chunk[i].start = s->start;
+			chunk[i].end = s->end;
+			chunk[i].name = (const char *)(uintptr_t)(s->name - all->pool);
+			chunk[i].binding = s->binding;
+			chunk[i].type = s->type;
 		}
-		sum = ksnap_sum(flat, all->nr * sizeof(*flat), 1);
-		err = pwrite_full(fd, flat, all->nr * sizeof(*flat), h.syms_off);
-		free(flat);
-	} else if (!err) {
-		sum = ksnap_sum(NULL, 0, 1);
+		ksnap_sum__update(&sum, chunk, n * sizeof(*chunk));
+		err = pwrite_full(fd, chunk, n * sizeof(*chunk), h.syms_off + done * sizeof(*chunk));
 	}
-	h.sum_syms = sum;
+	h.sum_syms = ksnap_sum__final(&sum);
 	h.sum_pool = ksnap_sum(all->pool, all->pool_len, 2);
 	if (!err)
 		err = pwrite_full(fd, all->pool, all->pool_len, h.pool_off);
 	h.sum_head = head_sum(&h, key->buf, key->len);
 	if (!err)
 		err = pwrite_full(fd, &h, sizeof(h), 0);
+	free(chunk);
 	if (close(fd) && !err)
 		err = -errno;
 	if (!err && rename(tmp.buf, path))

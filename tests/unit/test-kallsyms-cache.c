@@ -189,8 +189,27 @@ static void test_key_changes(void **state)
 	make_root();
 	save_fresh(&key);
 
-	/* a module loaded: other bytes in /proc/modules */
-	put_file("proc/modules", "kvm_intel 368640 1 - Live 0xffffffffc0400000\n");
+	/* a VM opened /dev/kvm: use counts and users change, module symbols do not */
+	put_file("proc/modules", "kvm_intel 368640 3 kvm_amd,virtio, Live 0xffffffffc0400000\n");
+	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
+	assert_int_equal(kallsyms_cache__load(snap_path, &key2, &got), 0);
+	kallsyms_snapshot__exit(&got);
+
+	/* a module loaded, reloaded elsewhere, or still loading: a miss */
+	put_file("proc/modules", "kvm_intel 368640 0 - Live 0xffffffffc0400000\n"
+				 "kvm 1146880 1 kvm_intel, Live 0xffffffffc0600000\n");
+	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
+	expect_miss(&key2);
+	put_file("proc/modules", "kvm_intel 368640 0 - Live 0xffffffffc0500000\n");
+	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
+	expect_miss(&key2);
+	put_file("proc/modules", "kvm_intel 368640 0 - Loading 0xffffffffc0400000\n");
+	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
+	expect_miss(&key2);
+	put_file("proc/modules", "kvm_intel 368640 0 - Live 0xffffffffc0400000 (OE)\n");
+	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
+	expect_miss(&key2);
+	put_file("proc/modules", "");
 	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
 	expect_miss(&key2);
 	make_root();

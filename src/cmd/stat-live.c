@@ -405,7 +405,10 @@ static int stream_open(struct live *l)
 		struct evsel *ev;
 
 		memset(&a, 0, sizeof(a));
-		if (kp_event__parse(live_tps[i], &a)) {
+		err = kp_event__parse(live_tps[i], &a);
+		if (err == KP_ERR_NO_PERMISSION)
+			return err; /* tracefs closed to this user: no tracepoint will do */
+		if (err) {
 			fprintf(stderr, "note: tracepoint %s is not available here\n", live_tps[i]);
 			continue;
 		}

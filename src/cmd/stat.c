@@ -488,6 +488,8 @@ static int rec_setup_events(struct stat_rec *r)
 
 		memset(ev, 0, sizeof(*ev));
 		err = kp_event__parse(record_tps[i], &ev->attr);
+		if (err == KP_ERR_NO_PERMISSION)
+			return err; /* tracefs closed to this user: no tracepoint will do */
 		if (err) {
 			fprintf(stderr, "note: tracepoint %s is not available here, not recorded "
 					"(%s)\n",

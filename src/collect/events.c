@@ -52,6 +52,43 @@ const char *kp_tracefs_dir(void)
 	return NULL;
 }
 
+/*
+ * The advice when tracefs exists but this user may not read it: tracefs gives
+ * its files to the mount's gid (group-readable), and tracepoint samples of an
+ * unprivileged user need perf_event_paranoid -1.
+ */
+#define TRACEFS_PERM_FIX                                                                   \
+	"run as root, or give tracefs to a group of this user ('mount -o "                  \
+	"remount,gid=GROUP,mode=750 /sys/kernel/tracing') and set "                         \
+	"'sysctl kernel.perf_event_paranoid=-1'"
+
+/*
+ * Why no tracefs directory was found: the one that exists but cannot be
+ * searched (KP_ERR_NO_PERMISSION), else not mounted (KP_ERR_NO_TRACEPOINT).
+ */
+static int tracefs_missing(const char *name)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s/events", dirs[i]);
+		if (!access(path, F_OK) || errno != EACCES)
+			continue;
+		/* events/ itself, or the directory above it, is closed to us */
+		if (access(dirs[i], X_OK) && errno == EACCES)
+			snprintf(path, sizeof(path), "%s", dirs[i]);
+		return kp_error(KP_ERR_NO_PERMISSION,
+				"tracepoint '%s': permission denied on '%s' (tracefs is there but "
+				"not readable by uid %u): " TRACEFS_PERM_FIX, name, path,
+				(unsigned int)geteuid());
+	}
+	return kp_error(KP_ERR_NO_TRACEPOINT,
+			"cannot find tracefs for tracepoint '%s': mount it with "
+			"'mount -t tracefs nodev /sys/kernel/tracing'", name);
+}
+
 int kp_event__parse(const char *name, struct kp_attr *attr)
 {
 	const char *colon = strchr(name, ':');
@@ -74,14 +111,19 @@ int kp_event__parse(const char *name, struct kp_attr *attr)
 				"task-clock, ..., or SYSTEM:TRACEPOINT)", name);
 	tdir = kp_tracefs_dir();
 	if (!tdir)
-		return kp_error(KP_ERR_NO_TRACEPOINT,
-				"cannot find tracefs for tracepoint '%s': mount it with "
-				"'mount -t tracefs nodev /sys/kernel/tracing'", name);
+		return tracefs_missing(name);
 	strbuf_addf(&path, "%s/events/%.*s/%s/id", tdir, (int)(colon - name), name, colon + 1);
 	n = strbuf_read_file(&sb, path.buf, 64);
 	if (n <= 0) {
-		int err = kp_error(KP_ERR_NO_TRACEPOINT, "tracepoint '%s' is not available (%s: %s)",
-				   name, path.buf, n < 0 ? strerror((int)-n) : "empty");
+		int err;
+
+		if (n == -EACCES || n == -EPERM)
+			err = kp_error(KP_ERR_NO_PERMISSION, "tracepoint '%s': permission denied on "
+				       "'%s': " TRACEFS_PERM_FIX, name, path.buf);
+		else
+			err = kp_error(KP_ERR_NO_TRACEPOINT, "tracepoint '%s' is not available "
+				       "(%s: %s)", name, path.buf,
+				       n < 0 ? strerror((int)-n) : "empty");
 
 		strbuf_release(&path);
 		strbuf_release(&sb);

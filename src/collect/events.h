@@ -17,7 +17,8 @@
 /**
  * kp_event__parse - fill @attr's type and config for @name (nothing else is
  * touched).  Returns 0, KP_ERR_NO_TRACEPOINT (tracepoint missing or tracefs
- * not mounted) or KP_ERR_USAGE (unknown name), with a kp_error() detail.
+ * not mounted), KP_ERR_NO_PERMISSION (tracefs there but not readable by this
+ * user) or KP_ERR_USAGE (unknown name), with a kp_error() detail.
  */
 int kp_event__parse(const char *name, struct kp_attr *attr);
 

@@ -211,7 +211,7 @@ static void node__insert_child(struct chain_arena *arena, struct chain_node *nod
 }
 
 static struct chain_node *node__add_leaf(struct chain_arena *arena, struct chain_node *parent,
-					 const struct chain_entry *e, u32 nr, u64 period)
+					 const struct chain_entry *e, u32 nr, u64 period, u64 count)
 {
 	struct chain_node *n = node__new(arena, parent);
 	struct chain_entry *val = arena_alloc(arena, nr * sizeof(*val));
@@ -220,16 +220,16 @@ static struct chain_node *node__add_leaf(struct chain_arena *arena, struct chain
 	n->val = val;
 	n->nr_val = nr;
 	n->hit = period;
-	n->count = 1;
+	n->count = count;
 	return n;
 }
 
 static void node__append_children(struct chain_arena *arena, struct chain_node *node,
-				  const struct chain_entry *e, u32 nr, u64 period);
+				  const struct chain_entry *e, u32 nr, u64 period, u64 count);
 
 /* @node's first frame equals e[0]: follow the common run, then split or descend */
 static void node__append(struct chain_arena *arena, struct chain_node *node,
-			 const struct chain_entry *e, u32 nr, u64 period)
+			 const struct chain_entry *e, u32 nr, u64 period, u64 count)
 {
 	u32 m = 0;
 
@@ -263,36 +263,38 @@ static void node__append(struct chain_arena *arena, struct chain_node *node,
 			node->hit = 0;
 			node->count = 0;
 			node->children_hit += period;
-			node->children_count++;
+			node->children_count += count;
 			node__find_child(node, &e[m], &pos);
 			node__insert_child(arena, node,
-					   node__add_leaf(arena, node, e + m, nr - m, period), pos);
+					   node__add_leaf(arena, node, e + m, nr - m, period, count),
+					   pos);
 		} else {
 			node->hit = period;
-			node->count = 1;
+			node->count = count;
 		}
 		return;
 	}
 	if (m == nr) {
 		node->hit += period;
-		node->count++;
+		node->count += count;
 		return;
 	}
-	node__append_children(arena, node, e + m, nr - m, period);
+	node__append_children(arena, node, e + m, nr - m, period, count);
 }
 
 static void node__append_children(struct chain_arena *arena, struct chain_node *node,
-				  const struct chain_entry *e, u32 nr, u64 period)
+				  const struct chain_entry *e, u32 nr, u64 period, u64 count)
 {
 	u32 pos = 0;
 	struct chain_node *child = node__find_child(node, e, &pos);
 
 	if (child)
-		node__append(arena, child, e, nr, period);
+		node__append(arena, child, e, nr, period, count);
 	else
-		node__insert_child(arena, node, node__add_leaf(arena, node, e, nr, period), pos);
+		node__insert_child(arena, node, node__add_leaf(arena, node, e, nr, period, count),
+				   pos);
 	node->children_hit += period;
-	node->children_count++;
+	node->children_count += count;
 }
 
 struct chain_root *chain_root__new(struct chain_arena *arena)
@@ -300,14 +302,20 @@ struct chain_root *chain_root__new(struct chain_arena *arena)
 	return arena_alloc(arena, sizeof(struct chain_root));
 }
 
-void chain_root__append(struct chain_arena *arena, struct chain_root *root,
-			const struct chain_entry *entries, u32 nr, u64 period)
+void chain_root__append_n(struct chain_arena *arena, struct chain_root *root,
+			  const struct chain_entry *entries, u32 nr, u64 period, u64 count)
 {
 	if (!nr)
 		return;
 	if (nr > root->max_depth)
 		root->max_depth = nr;
-	node__append_children(arena, &root->node, entries, nr, period);
+	node__append_children(arena, &root->node, entries, nr, period, count);
+}
+
+void chain_root__append(struct chain_arena *arena, struct chain_root *root,
+			const struct chain_entry *entries, u32 nr, u64 period)
+{
+	chain_root__append_n(arena, root, entries, nr, period, 1);
 }
 
 /* ---- sorting ---- */

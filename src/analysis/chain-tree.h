@@ -121,6 +121,14 @@ void chain_root__append(struct chain_arena *arena, struct chain_root *root,
 			const struct chain_entry *entries, u32 nr, u64 period);
 
 /**
+ * chain_root__append_n - chain_root__append() for @count paths at once
+ * (equal paths of de-duplicated samples) with their summed @period: the same
+ * tree as @count appends, the counts bumped by @count.
+ */
+void chain_root__append_n(struct chain_arena *arena, struct chain_root *root,
+			  const struct chain_entry *entries, u32 nr, u64 period, u64 count);
+
+/**
  * chain_root__sort - choose and order the nodes to print for @mode: nodes
  * whose accumulated period (graph) or own period (flat, folded) is at least
  * @min_hit; in fractal mode the threshold is @min_percent of each parent's

@@ -283,6 +283,8 @@ void hists__init(struct hists *hists, const struct sort_list *sort, bool cumulat
 	in_tree__init(hists->in_tree, &hists->sort);
 }
 
+static void hist_dedup__free(struct hist_dedup *dd);
+
 void hists__exit(struct hists *hists)
 {
 	struct hist_slab *slab = hists->slabs;
@@ -309,6 +311,7 @@ void hists__exit(struct hists *hists)
 	free(hists->sorted);
 	in_tree__free(hists->in_tree);
 	chain_arena__delete(hists->chain_arena);
+	hist_dedup__free(hists->dedup);
 	memset(hists, 0, sizeof(*hists));
 }
 
@@ -320,14 +323,20 @@ void hists__enable_callchain(struct hists *hists, enum chain_order order)
 		hists->chain_arena = chain_arena__new();
 }
 
-void hists__append_callchain(struct hists *hists, struct hist_entry *he,
-			     const struct chain_entry *entries, u32 nr, u64 period)
+void hists__append_callchain_n(struct hists *hists, struct hist_entry *he,
+			       const struct chain_entry *entries, u32 nr, u64 period, u64 count)
 {
 	if (!hists->use_callchain || !he || !nr)
 		return;
 	if (!he->callchain)
 		he->callchain = chain_root__new(hists->chain_arena);
-	chain_root__append(hists->chain_arena, he->callchain, entries, nr, period);
+	chain_root__append_n(hists->chain_arena, he->callchain, entries, nr, period, count);
+}
+
+void hists__append_callchain(struct hists *hists, struct hist_entry *he,
+			     const struct chain_entry *entries, u32 nr, u64 period)
+{
+	hists__append_callchain_n(hists, he, entries, nr, period, 1);
 }
 
 void hists__sort_callchains(struct hists *hists, enum chain_mode mode, double min_percent)
@@ -544,10 +553,10 @@ static struct hist_entry *hists__findnew(struct hists *hists, const struct hist_
 	return he;
 }
 
-static void he_stat__add(struct he_stat *st, u8 cpumode, u64 period)
+static void he_stat__add(struct he_stat *st, u8 cpumode, u64 period, u64 count)
 {
 	st->period += period;
-	st->nr_events++;
+	st->nr_events += count;
 	switch (cpumode) {
 	case PERF_RECORD_MISC_KERNEL:
 		st->period_sys += period;
@@ -572,31 +581,43 @@ static void hists__cache_push(struct hists *hists, struct hist_entry *he)
 	hists->he_cache[hists->nr_he_cache++] = he;
 }
 
-struct hist_entry *hists__add_sample(struct hists *hists, const struct hist_key *key, u64 period,
-				     u8 cpumode)
+struct hist_entry *hists__add_sample_n(struct hists *hists, const struct hist_key *key,
+				       u64 period, u8 cpumode, u64 count)
 {
 	bool created;
 	struct hist_entry tmp, *he;
 
 	hist_entry__fill_key(hists, &tmp, key);
 	he = hists__findnew(hists, &tmp, &created);
-	he_stat__add(&he->stat, cpumode, period);
+	he_stat__add(&he->stat, cpumode, period, count);
 	if (hists->cumulate) {
-		he_stat__add(&he->stat_acc, cpumode, period);
+		he_stat__add(&he->stat_acc, cpumode, period, count);
 		hists->nr_he_cache = 0;
 		hists__cache_push(hists, he);
 	}
-	hists->stats.nr_samples++;
+	hists->stats.nr_samples += count;
 	hists->stats.total_period += period;
 	if (!key->filtered) {
-		hists->stats.nr_non_filtered_samples++;
+		hists->stats.nr_non_filtered_samples += count;
 		hists->stats.total_non_filtered_period += period;
 	}
 	return he;
 }
 
+struct hist_entry *hists__add_sample(struct hists *hists, const struct hist_key *key, u64 period,
+				     u8 cpumode)
+{
+	return hists__add_sample_n(hists, key, period, cpumode, 1);
+}
+
 struct hist_entry *hists__add_callchain_entry(struct hists *hists, const struct hist_key *key,
 					      u64 period, u8 cpumode)
+{
+	return hists__add_callchain_entry_n(hists, key, period, cpumode, 1);
+}
+
+struct hist_entry *hists__add_callchain_entry_n(struct hists *hists, const struct hist_key *key,
+						u64 period, u8 cpumode, u64 count)
 {
 	bool created;
 	struct hist_entry tmp, *he;
@@ -616,7 +637,7 @@ struct hist_entry *hists__add_callchain_entry(struct hists *hists, const struct 
 			if (hists->he_cache[i] == he)
 				return NULL;
 	}
-	he_stat__add(&he->stat_acc, cpumode, period);
+	he_stat__add(&he->stat_acc, cpumode, period, count);
 	hists__cache_push(hists, he);
 	return he;
 }
@@ -973,4 +994,180 @@ double hists__percent(const struct hists *hists, u64 period)
 	if (!hists->stats.total_period)
 		return 0.0;
 	return 100.0 * (double)period / (double)hists->stats.total_period;
+}
+
+/* ---- sample de-duplication support (sample-dedup.h) ---- */
+
+/*
+ * Lookups whose result depends on the shape of a structure rather than on
+ * what it holds can give a repeated sample another answer later on; the
+ * consumer must then replay that window sample by sample.  Two such places:
+ *
+ * 1. perf's entries_in walk (the sym key).  Keys before sym (comm, pid, dso,
+ *    cpu) are orders, so the tree's in-order sequence stays grouped by them.
+ *    Inside one group, two unresolved symbols compare by the wrapping
+ *    difference of their addresses, which is an order as long as all of the
+ *    group's unresolved addresses lie in one half of the address space; a
+ *    resolved and an unresolved one compare by that alone.  So a walk is
+ *    exact while its group is "one-half", and every group is tracked.
+ *    Without a dso key before sym (walk_all), an unresolved symbol compares
+ *    with resolved ones by DSO but with unresolved ones by address: no
+ *    order, so any unresolved key taints the hists for good.
+ * 2. the callchain trees' child lookup (chain-tree.c): frames of one DSO
+ *    compare by symbol start when both have a symbol, else by raw address.
+ *    With one mapping of the DSO the symbols' address ranges are disjoint
+ *    and ordered like their starts, and an unresolved address lies outside
+ *    all of them: an order.  A DSO mapped at several bases that has both
+ *    kinds of frames is not.
+ */
+struct dedup_track {
+	u64 key;
+	u64 base;
+	u8 flags;
+	bool used;
+};
+
+struct dedup_map {
+	struct dedup_track *e;
+	size_t size, nr;
+};
+
+struct hist_dedup {
+	struct dedup_map groups;
+	struct dedup_map dsos;
+	bool tainted; /* walk_all with an unresolved key */
+	int nr_pre_sym; /* sort keys before sym */
+};
+
+#define TRACK_LOW 1
+#define TRACK_HIGH 2
+#define TRACK_SYM 4
+#define TRACK_NOSYM 8
+#define TRACK_MULTI 16
+
+static struct dedup_track *dedup_map__get(struct dedup_map *m, u64 key)
+{
+	size_t i;
+
+	if ((m->nr + 1) * 2 > m->size) {
+		struct dedup_map n = { .size = m->size ? m->size * 2 : 64 };
+
+		n.e = xcalloc(n.size, sizeof(*n.e));
+		for (size_t j = 0; j < m->size; j++) {
+			if (!m->e[j].used)
+				continue;
+			for (i = kp_hash_final(m->e[j].key) & (n.size - 1); n.e[i].used;
+			     i = (i + 1) & (n.size - 1))
+				;
+			n.e[i] = m->e[j];
+		}
+		n.nr = m->nr;
+		free(m->e);
+		*m = n;
+	}
+	for (i = kp_hash_final(key) & (m->size - 1); m->e[i].used; i = (i + 1) & (m->size - 1))
+		if (m->e[i].key == key)
+			return &m->e[i];
+	m->e[i] = (struct dedup_track){ .key = key, .used = true };
+	m->nr++;
+	return &m->e[i];
+}
+
+static struct dedup_track *dedup_map__find(struct dedup_map *m, u64 key)
+{
+	if (!m->size)
+		return NULL;
+	for (size_t i = kp_hash_final(key) & (m->size - 1); m->e[i].used; i = (i + 1) & (m->size - 1))
+		if (m->e[i].key == key)
+			return &m->e[i];
+	return NULL;
+}
+
+static void hist_dedup__free(struct hist_dedup *dd)
+{
+	if (!dd)
+		return;
+	free(dd->groups.e);
+	free(dd->dsos.e);
+	free(dd);
+}
+
+static struct hist_dedup *hists__dedup(struct hists *hists)
+{
+	if (!hists->dedup) {
+		hists->dedup = xzalloc(sizeof(*hists->dedup));
+		for (int i = 0; i < hists->sort.nr && hists->sort.keys[i] != SORT_SYM; i++)
+			hists->dedup->nr_pre_sym++;
+	}
+	return hists->dedup;
+}
+
+bool hists__dedup_note_key(struct hists *hists, const struct hist_key *key, bool record)
+{
+	const struct hist_in_tree *it = hists->in_tree;
+	struct hist_dedup *dd;
+	struct dedup_track *t;
+	u64 g = 0, half;
+
+	if (!it->walk_unresolved || (key->sym && !it->walk_all))
+		return false; /* a hash-table lookup */
+	dd = hists__dedup(hists);
+	if (it->walk_all && !key->sym && record)
+		dd->tainted = true;
+	if (dd->tainted)
+		return true;
+	for (int i = 0; i < dd->nr_pre_sym; i++) {
+		switch (hists->sort.keys[i]) {
+		case SORT_COMM:
+			g = kp_hash_word(g, (u64)(uintptr_t)hists__intern_comm(hists, key->comm));
+			break;
+		case SORT_PID:
+			g = kp_hash_word(g, (u64)(u32)key->tid);
+			break;
+		case SORT_DSO:
+			g = kp_hash_word(g, hists__dso_hash(hists, key->dso_name));
+			break;
+		case SORT_CPU:
+			g = kp_hash_word(g, (u64)(u32)key->cpu);
+			break;
+		default:
+			break;
+		}
+	}
+	if (key->sym) {
+		/* walk_all: resolved symbols compare by DSO, then by start */
+		g = kp_hash_word(g, hists__dso_hash(hists, key->dso_name));
+		half = key->sym->start >> 63;
+	} else {
+		half = key->ip >> 63;
+	}
+	/* a hash collision merges two groups: only ever more cautious */
+	t = record ? dedup_map__get(&dd->groups, g) : dedup_map__find(&dd->groups, g);
+	if (!t)
+		return false;
+	if (record)
+		t->flags |= half ? TRACK_HIGH : TRACK_LOW;
+	return (t->flags & (TRACK_LOW | TRACK_HIGH)) == (TRACK_LOW | TRACK_HIGH);
+}
+
+bool hists__dedup_note_frame(struct hists *hists, const void *dso, bool has_sym, u64 base,
+			     bool record)
+{
+	struct dedup_track *t;
+
+	if (!hists->use_callchain || !dso)
+		return false; /* no map: compared by address only */
+	if (!record) {
+		t = dedup_map__find(&hists__dedup(hists)->dsos, (u64)(uintptr_t)dso);
+		return t && (t->flags & (TRACK_SYM | TRACK_NOSYM | TRACK_MULTI)) ==
+				    (TRACK_SYM | TRACK_NOSYM | TRACK_MULTI);
+	}
+	t = dedup_map__get(&hists__dedup(hists)->dsos, (u64)(uintptr_t)dso);
+	if (!t->flags)
+		t->base = base;
+	else if (t->base != base)
+		t->flags |= TRACK_MULTI;
+	t->flags |= has_sym ? TRACK_SYM : TRACK_NOSYM;
+	return (t->flags & (TRACK_SYM | TRACK_NOSYM | TRACK_MULTI)) ==
+	       (TRACK_SYM | TRACK_NOSYM | TRACK_MULTI);
 }

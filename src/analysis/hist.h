@@ -103,6 +103,7 @@ enum hist_column {
 struct hist_slab;
 struct hist_in_tree;
 struct intern_str;
+struct hist_dedup;
 
 struct hists {
 	struct sort_list sort;
@@ -148,6 +149,8 @@ struct hists {
 	 */
 	s64 (*output_cmp)(const struct hist_entry *a, const struct hist_entry *b, const void *arg);
 	const void *output_cmp_arg;
+	/* what hists__dedup_note_*() saw (NULL until first used) */
+	struct hist_dedup *dedup;
 };
 
 /**
@@ -176,12 +179,23 @@ struct hist_entry *hists__add_sample(struct hists *hists, const struct hist_key 
 				     u8 cpumode);
 
 /**
+ * hists__add_sample_n - hists__add_sample() for @count equal samples at once
+ * (sample-dedup.h) with their summed @period.
+ */
+struct hist_entry *hists__add_sample_n(struct hists *hists, const struct hist_key *key,
+				       u64 period, u8 cpumode, u64 count);
+
+/**
  * hists__add_callchain_entry - children mode: add @period to the accumulated
  * stat of @key's entry, unless an equal entry was already seen in this sample.
  * Returns the entry, or NULL when it was skipped (or not in children mode).
  */
 struct hist_entry *hists__add_callchain_entry(struct hists *hists, const struct hist_key *key,
 					      u64 period, u8 cpumode);
+
+/** hists__add_callchain_entry_n - the same for @count equal samples with summed @period. */
+struct hist_entry *hists__add_callchain_entry_n(struct hists *hists, const struct hist_key *key,
+						u64 period, u8 cpumode, u64 count);
 
 /**
  * hists__enable_callchain - keep a callchain tree per entry (report -g),
@@ -197,6 +211,28 @@ void hists__enable_callchain(struct hists *hists, enum chain_order order);
  */
 void hists__append_callchain(struct hists *hists, struct hist_entry *he,
 			     const struct chain_entry *entries, u32 nr, u64 period);
+
+/** hists__append_callchain_n - the same for @count equal paths with summed @period. */
+void hists__append_callchain_n(struct hists *hists, struct hist_entry *he,
+			       const struct chain_entry *entries, u32 nr, u64 period, u64 count);
+
+/**
+ * hists__dedup_note_key - sample de-duplication (sample-dedup.h): with
+ * @record, record that @key will be looked up in this window; without, only
+ * ask.  Returns true when that lookup may depend on the shape of perf's
+ * entries_in tree (see hist.c): the samples of that stack must then be added
+ * one by one, in order, rather than at once.  Record every key of a window
+ * before asking about any: what a later key records can affect an earlier.
+ */
+bool hists__dedup_note_key(struct hists *hists, const struct hist_key *key, bool record);
+
+/**
+ * hists__dedup_note_frame - the same for a callchain frame appended to a
+ * tree (-g): its DSO (identity; NULL without map), whether it has a symbol,
+ * and its mapping base (raw address minus map-relative address).
+ */
+bool hists__dedup_note_frame(struct hists *hists, const void *dso, bool has_sym, u64 base,
+			     bool record);
 
 /**
  * hists__sort_callchains - after hists__output_resort(): choose and order

@@ -16,11 +16,14 @@
  * callchain series) resolve on the guest machine and print with "[g] " or
  * "[u] " before the symbol.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/perf_event.h>
 
 #include "cmd/builtin.h"
 #include "cmd/cmd-util.h"
@@ -30,6 +33,7 @@
 #include "analysis/chain-tree.h"
 #include "analysis/guest-summary.h"
 #include "analysis/hist.h"
+#include "analysis/sample-dedup.h"
 #include "analysis/sort.h"
 #include "ui/stdio/guest-summary.h"
 #include "ui/stdio/hist.h"
@@ -75,6 +79,17 @@ struct report {
 	size_t alloc_pframes;
 	u64 first_time, last_time;
 	struct guest_summary *gsum; /* --guest-summary: per evsel idx, else NULL */
+	/* samples of the current window, merged by stack (sample-dedup.h) */
+	struct sample_dedup dedup;
+	bool use_dedup; /* off with --pprof (times), --guest-summary, KVMPROF_NO_DEDUP */
+	bool dedup_check; /* lookups may depend on shapes: check each window */
+	u64 nr_windows, nr_slow_windows, nr_slow_stacks, nr_direct;
+	/* machines whose kernel DSO a resolution has reached (its lazy load is done) */
+	const struct machine **kernel_loaded;
+	size_t nr_kernel_loaded, alloc_kernel_loaded;
+	bool note_kernel; /* report__add() records kernels it reaches */
+	bool host_kernel_loaded;
+	const struct perf_sample *cur_sample; /* for report__admit() */
 };
 
 static const char *report_thread_comm(const void *thread)
@@ -176,71 +191,321 @@ static void report__pprof_sample(struct report *rep, const struct perf_sample *s
 			  al->thread ? thread__pid(al->thread) : (s64)sample->pid, al->cpumode);
 }
 
+/*
+ * The children-mode key of the @i-th shown frame of the resolved chain.
+ * perf reuses one location: an unresolved frame keeps the previous frame's
+ * mode, carried in *@level and *@cpumode (start them at the sample's).
+ */
+static void report__chain_key(const struct report *rep, const struct addr_location *al,
+			      const struct perf_sample *sample, size_t i, char *level, u8 *cpumode,
+			      struct hist_key *key)
+{
+	const struct addr_location *cal = &rep->order[i]->al;
+
+	if (cal->map || cal->sym) {
+		*level = cal->level;
+		*cpumode = cal->cpumode;
+	}
+	*key = (struct hist_key){
+		.thread = al->thread,
+		.tid = al->thread ? thread__tid(al->thread) : (s32)sample->tid,
+		.cpu = (s32)sample->cpu,
+		.comm = al->thread ? thread__comm_str(al->thread) : "",
+		.dso_name = cal->dso ? dso__name(cal->dso) : NULL,
+		.sym = cal->sym,
+		/* perf keys callchain entries by the raw address */
+		.ip = rep->order[i]->ip,
+		.level = *level,
+		.filtered = al->filtered != AL_FILTER_NONE,
+	};
+}
+
 static void report__add_callchain(struct report *rep, struct hists *hists,
 				  struct hist_entry *self, const struct perf_sample *sample,
-				  const struct addr_location *al)
+				  const struct addr_location *al, u64 count)
 {
 	size_t n = report__resolve_chain(rep, sample, al);
-	/* perf reuses one location: an unresolved frame keeps the previous frame's mode */
 	char level = al->level;
 	u8 cpumode = al->cpumode;
 
-	hists__append_callchain(hists, self, rep->entries, (u32)n, sample->period);
+	hists__append_callchain_n(hists, self, rep->entries, (u32)n, sample->period, count);
 	if (!rep->cumulate)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		const struct addr_location *cal = &rep->order[i]->al;
 		struct hist_entry *he;
+		struct hist_key key;
 
-		if (cal->map || cal->sym) {
-			level = cal->level;
-			cpumode = cal->cpumode;
-		}
-		struct hist_key key = {
-			.thread = al->thread,
-			.tid = al->thread ? thread__tid(al->thread) : (s32)sample->tid,
-			.cpu = (s32)sample->cpu,
-			.comm = al->thread ? thread__comm_str(al->thread) : "",
-			.dso_name = cal->dso ? dso__name(cal->dso) : NULL,
-			.sym = cal->sym,
-			/* perf keys callchain entries by the raw address */
-			.ip = rep->order[i]->ip,
-			.level = level,
-			.filtered = al->filtered != AL_FILTER_NONE,
-		};
-
-		he = hists__add_callchain_entry(hists, &key, sample->period, cpumode);
+		report__chain_key(rep, al, sample, i, &level, &cpumode, &key);
+		he = hists__add_callchain_entry_n(hists, &key, sample->period, cpumode, count);
 		/* the accumulated entry's tree: the chain from this frame on */
-		hists__append_callchain(hists, he, rep->entries + i, (u32)(n - i), sample->period);
+		hists__append_callchain_n(hists, he, rep->entries + i, (u32)(n - i), sample->period,
+					  count);
 	}
+}
+
+static bool report__kernel_is_loaded(const struct report *rep, const struct machine *m)
+{
+	for (size_t i = 0; i < rep->nr_kernel_loaded; i++)
+		if (rep->kernel_loaded[i] == m)
+			return true;
+	return false;
+}
+
+/* @al reached a kernel DSO: that machine's kernel symbols are loaded now */
+static void report__note_kernel(struct report *rep, const struct addr_location *al)
+{
+	const char *name;
+
+	if (!al->dso || !al->machine || report__kernel_is_loaded(rep, al->machine))
+		return;
+	name = dso__name(al->dso);
+	if (strncmp(name, "[kernel.kallsyms", 16) && strncmp(name, "[guest.kernel.kallsyms", 22))
+		return;
+	ALLOC_GROW(rep->kernel_loaded, rep->nr_kernel_loaded + 1, rep->alloc_kernel_loaded);
+	rep->kernel_loaded[rep->nr_kernel_loaded++] = al->machine;
+	if (machine__is_host(al->machine))
+		rep->host_kernel_loaded = true;
+}
+
+/* whether resolving @ip in @cpumode for @pid may reach a kernel not loaded yet */
+static bool report__may_load_ip(struct report *rep, u64 ip, u8 cpumode, pid_t pid)
+{
+	bool guest = rep->conf.guest && (cpumode == PERF_RECORD_MISC_GUEST_KERNEL ||
+					 cpumode == PERF_RECORD_MISC_GUEST_USER);
+	const struct machine *m;
+
+	if (cpumode == PERF_RECORD_MISC_USER || cpumode == PERF_RECORD_MISC_GUEST_USER) {
+		if (!(ip >> 63))
+			return false; /* never looked up in kernel maps */
+	}
+	if (!guest) {
+		m = machines__find(&rep->machines, HOST_KERNEL_ID);
+	} else {
+		m = machines__find(&rep->machines, pid);
+		if (!m && pid > 0 && rep->conf.guestmount)
+			return true; /* a machine of its own, made on first use */
+		if (!m)
+			m = machines__find(&rep->machines, DEFAULT_GUEST_KERNEL_ID);
+	}
+	return !m || !report__kernel_is_loaded(rep, m);
+}
+
+/*
+ * Whether resolving @sample may load a kernel's symbols for the first time.
+ * That load moves the machine's kernel maps: the address that triggers it
+ * was looked up in the maps before the load, later ones after (perf does the
+ * same), so the machine changes in the middle of a window.  Such a sample is
+ * processed on its own, at its place, and ends the window.
+ */
+static bool report__may_load_kernel(struct report *rep, const struct perf_sample *sample,
+				    bool chain)
+{
+	struct callchain_walk w;
+	u64 ip;
+	u8 mode;
+
+	/* the common case: host samples only, host kernel done */
+	if (!rep->conf.guest && rep->host_kernel_loaded)
+		return false;
+	if (report__may_load_ip(rep, sample->ip, sample->cpumode, (pid_t)sample->pid))
+		return true;
+	if (!chain || !sample->callchain)
+		return false;
+	callchain_walk__init(&w, sample->callchain, UINT_MAX);
+	while (callchain_walk__next(&w, &ip, &mode))
+		if (report__may_load_ip(rep, ip, mode, (pid_t)sample->pid))
+			return true;
+	return false;
+}
+
+/*
+ * Resolve @sample and add it to the hists of event @idx: one sample, or
+ * @count de-duplicated ones whose summed period is sample->period.
+ */
+static void report__add(struct report *rep, const struct perf_sample *sample, int idx, u64 count)
+{
+	struct hists *hists = rep->hists[idx];
+	struct hist_entry *he;
+	struct addr_location al;
+	struct hist_key key;
+
+	memset(&al, 0, sizeof(al));
+	machines__resolve(&rep->machines, sample, &al);
+	if (rep->gsum)
+		guest_summary__add(&rep->gsum[idx], (s32)sample->pid, al.cpumode, sample->period);
+	hist_key__from_al(&key, &al, sample);
+	he = hists__add_sample_n(hists, &key, sample->period, al.cpumode, count);
+	if ((rep->cumulate || rep->use_callchain) && sample->callchain)
+		report__add_callchain(rep, hists, he, sample, &al, count);
+	if (rep->note_kernel) {
+		report__note_kernel(rep, &al);
+		if ((rep->cumulate || rep->use_callchain) && sample->callchain)
+			for (size_t i = 0; i < rep->nr_shown; i++)
+				report__note_kernel(rep, &rep->order[i]->al);
+	}
+	if (rep->pprof && al.filtered == AL_FILTER_NONE) {
+		if (!rep->first_time)
+			rep->first_time = sample->time;
+		rep->last_time = sample->time;
+		report__pprof_sample(rep, sample, &al, rep->pprof_value[idx],
+				     rep->cumulate || rep->use_callchain);
+	}
+}
+
+#define STACK_ONE_BY_ONE 1 /* sample_dedup_stack.flags: lookups depend on shapes */
+
+/*
+ * Tell the hists every key and frame the window's distinct stacks will look
+ * up (@record), or ask whether those lookups may depend on the shape of what
+ * they search: such stacks are marked STACK_ONE_BY_ONE.  Each stack is
+ * resolved for it (the frame cache is warm afterwards); the machines do not
+ * change while doing so (report__may_load_kernel()).  Returns the number of
+ * stacks marked.
+ */
+static u32 report__window_check(struct report *rep, bool record)
+{
+	struct sample_dedup *d = &rep->dedup;
+	u32 nr_marked = 0;
+
+	for (u32 i = 0; i < sample_dedup__nr(d); i++) {
+		struct sample_dedup_stack *st = &d->stacks[i];
+		struct hists *hists = rep->hists[st->idx];
+		struct perf_sample sample;
+		struct addr_location al;
+		struct hist_key key;
+		bool shape = false;
+		size_t n;
+		char level;
+		u8 cpumode;
+
+		sample_dedup__to_sample(d, st, &sample);
+		memset(&al, 0, sizeof(al));
+		machines__resolve(&rep->machines, &sample, &al);
+		hist_key__from_al(&key, &al, &sample);
+		shape |= hists__dedup_note_key(hists, &key, record);
+		if (sample.callchain) {
+			n = report__resolve_chain(rep, &sample, &al);
+			level = al.level;
+			cpumode = al.cpumode;
+			for (size_t j = 0; j < n; j++) {
+				const struct callchain_frame *f = rep->order[j];
+
+				if (rep->use_callchain)
+					shape |= hists__dedup_note_frame(hists, rep->entries[j].dso,
+									 f->al.sym != NULL,
+									 f->ip - f->al.addr, record);
+				if (!rep->cumulate)
+					continue;
+				report__chain_key(rep, &al, &sample, j, &level, &cpumode, &key);
+				shape |= hists__dedup_note_key(hists, &key, record);
+			}
+		}
+		if (!record && shape) {
+			st->flags |= STACK_ONE_BY_ONE;
+			nr_marked++;
+		}
+	}
+	return nr_marked;
+}
+
+/*
+ * Add the window's samples to the hists and empty it (see sample-dedup.h):
+ * each distinct stack once with its sums, in first-seen order; when some
+ * stacks must go one sample at a time, the window's sequence is walked in
+ * order instead, the others still added once, at their first sample.
+ */
+static void report__flush(struct report *rep)
+{
+	struct sample_dedup *d = &rep->dedup;
+	struct perf_sample sample;
+	u32 nr_marked = 0;
+
+	if (!sample_dedup__nr(d))
+		return;
+	if (rep->dedup_check) {
+		report__window_check(rep, true);
+		nr_marked = report__window_check(rep, false);
+	}
+	if (!nr_marked) {
+		for (u32 i = 0; i < sample_dedup__nr(d); i++) {
+			const struct sample_dedup_stack *st = sample_dedup__stack(d, i);
+
+			sample_dedup__to_sample(d, st, &sample);
+			report__add(rep, &sample, (int)st->idx, st->count);
+		}
+	} else {
+		rep->nr_slow_windows++;
+		rep->nr_slow_stacks += nr_marked;
+		for (u32 i = 0; i < sample_dedup__nr_seq(d); i++) {
+			u64 period;
+			struct sample_dedup_stack *st = &d->stacks[sample_dedup__seq(d, i, &period)];
+
+			if (st->flags & STACK_ONE_BY_ONE) {
+				sample_dedup__to_sample(d, st, &sample);
+				sample.period = period;
+				report__add(rep, &sample, (int)st->idx, 1);
+			} else if (st->count) {
+				sample_dedup__to_sample(d, st, &sample);
+				report__add(rep, &sample, (int)st->idx, st->count);
+				st->count = 0; /* added */
+			}
+		}
+	}
+	rep->nr_windows++;
+	sample_dedup__reset(d);
+}
+
+/* sample_dedup__add_if(): a new stack joins the window unless it may load a kernel */
+static bool report__admit(const struct sample_dedup_key *key, void *arg)
+{
+	struct report *rep = arg;
+
+	return !report__may_load_kernel(rep, rep->cur_sample,
+					rep->cumulate || rep->use_callchain);
 }
 
 static int report__sample(struct perf_tool *tool, union perf_event *event,
 			  struct perf_sample *sample, struct evsel *evsel)
 {
 	struct report *rep = (struct report *)tool;
-	struct hists *hists = report__hists(rep, evsel);
-	struct hist_entry *he;
-	struct addr_location al;
-	struct hist_key key;
+	struct sample_dedup_key key;
+	int ret;
 
-	if (!hists)
+	if (!report__hists(rep, evsel))
 		return 0;
-	memset(&al, 0, sizeof(al));
-	machines__resolve(&rep->machines, sample, &al);
-	if (rep->gsum)
-		guest_summary__add(&rep->gsum[evsel->idx], (s32)sample->pid, al.cpumode,
-				   sample->period);
-	hist_key__from_al(&key, &al, sample);
-	he = hists__add_sample(hists, &key, sample->period, al.cpumode);
-	if ((rep->cumulate || rep->use_callchain) && sample->callchain)
-		report__add_callchain(rep, hists, he, sample, &al);
-	if (rep->pprof && al.filtered == AL_FILTER_NONE) {
-		if (!rep->first_time)
-			rep->first_time = sample->time;
-		rep->last_time = sample->time;
-		report__pprof_sample(rep, sample, &al, rep->pprof_value[evsel->idx],
-				     rep->cumulate || rep->use_callchain);
+	if (!rep->use_dedup) {
+		report__add(rep, sample, evsel->idx, 1);
+		return 0;
+	}
+	key = (struct sample_dedup_key){
+		.idx = (u32)evsel->idx,
+		.pid = sample->pid,
+		.tid = sample->tid,
+		.cpu = sample->cpu,
+		.misc = sample->misc,
+		.ip = sample->ip,
+		/* the chain is read only for -g and children */
+		.callchain = rep->cumulate || rep->use_callchain ? sample->callchain : NULL,
+	};
+	rep->cur_sample = sample;
+	ret = sample_dedup__add_if(&rep->dedup, &key, sample->period, report__admit, rep);
+	if (ret == -ENOSPC) {
+		report__flush(rep);
+		ret = sample_dedup__add_if(&rep->dedup, &key, sample->period, report__admit, rep);
+	}
+	if (ret == -EAGAIN) {
+		/* it may change the machines: alone, at its place, ending the window */
+		report__flush(rep);
+		rep->note_kernel = true;
+		report__add(rep, sample, evsel->idx, 1);
+		rep->note_kernel = false;
+		rep->nr_direct++;
+		return 0;
+	}
+	if (ret < 0) {
+		/* a chain longer than any window: on its own, in order */
+		report__flush(rep);
+		report__add(rep, sample, evsel->idx, 1);
 	}
 	return 0;
 }
@@ -250,6 +515,8 @@ static int report__machine_event(struct perf_tool *tool, union perf_event *event
 {
 	struct report *rep = (struct report *)tool;
 
+	/* the samples so far resolve against the machines as they are now */
+	report__flush(rep);
 	/* maps and symbols may change: cached frame resolutions are stale */
 	callchain_cache__invalidate(&rep->cache);
 	return machines__process_event(&rep->machines, event, sample);
@@ -259,6 +526,7 @@ static int report__build_id(struct perf_tool *tool, union perf_event *event)
 {
 	struct report *rep = (struct report *)tool;
 
+	report__flush(rep);
 	return machines__process_event(&rep->machines, event, NULL);
 }
 
@@ -596,11 +864,16 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 	rep.hists = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.hists));
 	if (guest_summary)
 		rep.gsum = xcalloc(rep.nr_hists ? rep.nr_hists : 1, sizeof(*rep.gsum));
+	/* --pprof wants each sample's time; the guest summary is cheap per sample */
+	rep.use_dedup = !rep.pprof && !rep.gsum && !sample_dedup__disabled();
+	rep.dedup_check = sort_list__has(&rep.sort, SORT_SYM) || rep.use_callchain;
+	sample_dedup__init(&rep.dedup, sort_list__has(&rep.sort, SORT_CPU), true);
 	err = machines__init(&rep.machines, &rep.conf);
 	if (err) {
 		free(rep.hists);
 		free(rep.gsum);
 		callchain_cache__exit(&rep.cache);
+		sample_dedup__exit(&rep.dedup);
 		perf_data__delete(rep.data);
 		return kp_fail(err);
 	}
@@ -625,6 +898,13 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 		status = kp_fail(err);
 		goto out;
 	}
+	report__flush(&rep);
+	pr_debug("report: %llu samples in %llu windows, %llu distinct stacks resolved "
+		 "(%llu added sample by sample, in %llu windows), %llu samples processed alone",
+		 (unsigned long long)rep.dedup.nr_added, (unsigned long long)rep.nr_windows,
+		 (unsigned long long)rep.dedup.nr_flushed_stacks,
+		 (unsigned long long)rep.nr_slow_stacks, (unsigned long long)rep.nr_slow_windows,
+		 (unsigned long long)rep.nr_direct);
 	if (!report__nr_entries(&rep)) {
 		/* like perf: not an error, the table is just empty */
 		fprintf(stderr, "warning: the %s data has no samples\n", input);
@@ -658,6 +938,8 @@ out:
 	free(rep.pprof_value);
 	pprof__delete(rep.pprof);
 	callchain_cache__exit(&rep.cache);
+	sample_dedup__exit(&rep.dedup);
+	free(rep.kernel_loaded);
 	machines__exit(&rep.machines);
 	perf_data__delete(rep.data);
 	return status;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * hash.h - FNV-1a, the one string/byte hash of the hash tables in kvmprof
- * (hists, dsos, pprof and folded tables, stat live's BPF keys).
+ * (hists, dsos, pprof and folded tables, stat live's BPF keys), and a
+ * word-wise hash for keys made of u64s (sample de-duplication).
  *
  * Not for anything an attacker may want to collide with on purpose: the
  * tables it keys are sized to the data and chain or probe on collisions.
@@ -44,6 +45,38 @@ static inline u32 kp_fnv1a32_str(const char *s)
 
 	for (; *s; s++)
 		h = (h ^ (u8)*s) * KP_FNV32_PRIME;
+	return h;
+}
+
+#define KP_WORD_HASH_MUL 0x9e3779b97f4a7c15ULL
+
+/**
+ * kp_hash_word - mix the 64-bit word @v into the running hash @h (start from
+ * any seed, e.g. 0): one rotate, xor and multiply per word, several times
+ * faster than FNV-1a's byte steps on keys made of u64s.  Weak in the low
+ * bits until kp_hash_final() is applied.
+ */
+static inline u64 kp_hash_word(u64 h, u64 v)
+{
+	return (((h << 5) | (h >> 59)) ^ v) * KP_WORD_HASH_MUL;
+}
+
+/** kp_hash_words - kp_hash_word() over @n words at @w. */
+static inline u64 kp_hash_words(u64 h, const u64 *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = kp_hash_word(h, w[i]);
+	return h;
+}
+
+/** kp_hash_final - avalanche @h (murmur3's fmix64) so that every bit depends on every input bit. */
+static inline u64 kp_hash_final(u64 h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
 }
 

@@ -306,7 +306,7 @@ size_t kallsyms__core_prefix(const struct symtab *all, const char *skip)
 		const char *name = all->finished ? all->syms[i].name :
 						   all->pool + (uintptr_t)all->syms[i].name;
 
-		if (strchr(name, '\t') || (skip && !strcmp(name, skip)))
+		if (strchr(name, '\t') || (skip && name[0] == skip[0] && !strcmp(name, skip)))
 			break;
 	}
 	return i;

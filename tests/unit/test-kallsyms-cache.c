@@ -367,6 +367,47 @@ static void test_path_env(void **state)
 	strbuf_release(&sb);
 }
 
+static int count_cb(const struct kallsym *ks, void *arg)
+{
+	(void)ks;
+	++*(int *)arg;
+	return 0;
+}
+
+/* the parser checks for NUL bytes once per read: a NUL still fails its line, in any read */
+static void test_parse_nul(void **state)
+{
+	char path[400];
+	struct strbuf sb = STRBUF_INIT;
+	int n = 0, err;
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/nul-kallsyms", tmpdir);
+	for (int i = 0; i < 3000; i++) /* ~100 KB: the NUL lies in the second read */
+		strbuf_addf(&sb, "ffffffff81%06x T function_number_%d\n", i * 16, i);
+	strbuf_add(&sb, "ffffffff82000000 T bad\0name\n", 29);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(sb.buf, 1, sb.len, fp), sb.len);
+	fclose(fp);
+	err = kallsyms__parse(path, count_cb, &n);
+	assert_int_equal(err, KP_ERR_BAD_SYMFILE);
+	assert_int_equal(n, 3000);
+	assert_non_null(strstr(kp_errmsg(err), "line 3001: NUL byte in line"));
+
+	/* without it, every line parses */
+	strbuf_setlen(&sb, sb.len - 29);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(sb.buf, 1, sb.len, fp), sb.len);
+	fclose(fp);
+	n = 0;
+	assert_int_equal(kallsyms__parse(path, count_cb, &n), 0);
+	assert_int_equal(n, 3000);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_path_env),
+		cmocka_unit_test(test_parse_nul),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

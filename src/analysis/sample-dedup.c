@@ -4,6 +4,7 @@
  * sample-dedup.h for why replaying them once each is exact).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 #include "util/hash.h"
 #include "util/util.h"
+#include "analysis/callchain.h"
 #include "analysis/sample-dedup.h"
 
 /* slots start few (a window's stacks stay in the cache) and double at half load */
@@ -41,6 +43,7 @@ void sample_dedup__exit(struct sample_dedup *d)
 	free(d->slots);
 	free(d->seq);
 	free(d->seq_period);
+	free(d->kernel_loaded);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -204,4 +207,83 @@ void sample_dedup__to_sample(const struct sample_dedup *d, const struct sample_d
 	sample->time = ~0ULL;
 	sample->period = s->period;
 	sample->callchain = sample_dedup__callchain(d, s);
+}
+
+void sample_dedup__watch_kernels(struct sample_dedup *d, struct machines *machines,
+				 const struct symbol_conf *conf)
+{
+	d->machines = machines;
+	d->conf = conf;
+}
+
+static bool kernel_is_loaded(const struct sample_dedup *d, const struct machine *m)
+{
+	for (size_t i = 0; i < d->nr_kernel_loaded; i++)
+		if (d->kernel_loaded[i] == m)
+			return true;
+	return false;
+}
+
+void sample_dedup__note_resolved(struct sample_dedup *d, const struct addr_location *al)
+{
+	const char *name;
+
+	if (!al->dso || !al->machine || kernel_is_loaded(d, al->machine))
+		return;
+	/* the machine layer's names of kernel DSOs (modules load nothing of their own) */
+	name = dso__name(al->dso);
+	if (strncmp(name, "[kernel.kallsyms", 16) && strncmp(name, "[guest.kernel.kallsyms", 22))
+		return;
+	ALLOC_GROW(d->kernel_loaded, d->nr_kernel_loaded + 1, d->alloc_kernel_loaded);
+	d->kernel_loaded[d->nr_kernel_loaded++] = al->machine;
+	if (machine__is_host(al->machine))
+		d->host_kernel_loaded = true;
+}
+
+/* whether resolving @ip in @cpumode for @pid may reach a kernel not loaded yet */
+static bool may_load_ip(struct sample_dedup *d, u64 ip, u8 cpumode, pid_t pid)
+{
+	bool guest = d->conf && d->conf->guest &&
+		     (cpumode == PERF_RECORD_MISC_GUEST_KERNEL ||
+		      cpumode == PERF_RECORD_MISC_GUEST_USER);
+	const struct machine *m;
+
+	/* user addresses are looked up in kernel maps only from the upper half */
+	if ((cpumode == PERF_RECORD_MISC_USER || cpumode == PERF_RECORD_MISC_GUEST_USER) &&
+	    !(ip >> 63))
+		return false;
+	if (!guest) {
+		m = machines__find(d->machines, HOST_KERNEL_ID);
+	} else {
+		m = machines__find(d->machines, pid);
+		if (!m && pid > 0 && d->conf->guestmount)
+			return true; /* a machine of its own, made on first use */
+		if (!m)
+			m = machines__find(d->machines, DEFAULT_GUEST_KERNEL_ID);
+	}
+	return !m || !kernel_is_loaded(d, m);
+}
+
+bool sample_dedup__may_load_kernel(struct sample_dedup *d, const struct perf_sample *sample,
+				   bool chain)
+{
+	struct callchain_walk w;
+	u64 ip;
+	u8 mode;
+
+	if (!d->machines)
+		return false;
+	/* the common case: host samples only, host kernel done */
+	if ((!d->conf || !d->conf->guest) && d->host_kernel_loaded)
+		return false;
+	if (may_load_ip(d, sample->ip, sample->cpumode, (pid_t)sample->pid))
+		return true;
+	if (!chain || !sample->callchain)
+		return false;
+	/* every address the walk may visit, whatever the consumer's --max-stack */
+	callchain_walk__init(&w, sample->callchain, UINT_MAX);
+	while (callchain_walk__next(&w, &ip, &mode))
+		if (may_load_ip(d, ip, mode, (pid_t)sample->pid))
+			return true;
+	return false;
 }

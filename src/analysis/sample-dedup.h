@@ -51,6 +51,7 @@
 
 #include "util/util.h"
 #include "data/sample.h"
+#include "machine/machine.h"
 
 #define SAMPLE_DEDUP_MAX_STACKS (1u << 16)
 #define SAMPLE_DEDUP_MAX_WORDS (1u << 20)
@@ -101,6 +102,12 @@ struct sample_dedup {
 	u64 *seq_period;
 	u32 nr_seq;
 	u32 alloc_seq;
+	/* kernels whose lazy symbol load is done (sample_dedup__may_load_kernel()) */
+	struct machines *machines;
+	const struct symbol_conf *conf;
+	const struct machine **kernel_loaded;
+	size_t nr_kernel_loaded, alloc_kernel_loaded;
+	bool host_kernel_loaded;
 	/* statistics for -v */
 	u64 nr_added, nr_flushed_stacks;
 };
@@ -181,6 +188,30 @@ static inline u32 sample_dedup__seq(const struct sample_dedup *d, u32 i, u64 *pe
 	*period = d->seq_period[i];
 	return d->seq[i];
 }
+
+/**
+ * sample_dedup__watch_kernels - the machines (and their symbol settings) the
+ * consumer resolves samples against, for sample_dedup__may_load_kernel().
+ */
+void sample_dedup__watch_kernels(struct sample_dedup *d, struct machines *machines,
+				 const struct symbol_conf *conf);
+
+/**
+ * sample_dedup__may_load_kernel - whether resolving @sample (its callchain
+ * too with @chain) may reach a kernel whose symbols are not loaded yet.
+ * The machine layer loads them on first use and that moves the kernel maps:
+ * the address that triggers it was looked up before, later ones after (as
+ * perf does), so the machine changes in the middle of a window.  Such a
+ * sample must be processed alone, at its place, after a flush; then pass
+ * every location its resolution produced to sample_dedup__note_resolved().
+ * Conservative: any kernel-mode or upper-half address of a machine whose
+ * kernel DSO no resolution has reached yet.
+ */
+bool sample_dedup__may_load_kernel(struct sample_dedup *d, const struct perf_sample *sample,
+				   bool chain);
+
+/** sample_dedup__note_resolved - @al reached a kernel DSO: its machine's kernel is loaded. */
+void sample_dedup__note_resolved(struct sample_dedup *d, const struct addr_location *al);
 
 /** sample_dedup__reset - empty the window in O(1) (the storage is kept). */
 void sample_dedup__reset(struct sample_dedup *d);

@@ -84,11 +84,7 @@ struct report {
 	bool use_dedup; /* off with --pprof (times), --guest-summary, KVMPROF_NO_DEDUP */
 	bool dedup_check; /* lookups may depend on shapes: check each window */
 	u64 nr_windows, nr_slow_windows, nr_slow_stacks, nr_direct;
-	/* machines whose kernel DSO a resolution has reached (its lazy load is done) */
-	const struct machine **kernel_loaded;
-	size_t nr_kernel_loaded, alloc_kernel_loaded;
-	bool note_kernel; /* report__add() records kernels it reaches */
-	bool host_kernel_loaded;
+	bool note_kernel; /* report__add() tells the table which kernels it reached */
 	const struct perf_sample *cur_sample; /* for report__admit() */
 };
 
@@ -243,81 +239,6 @@ static void report__add_callchain(struct report *rep, struct hists *hists,
 	}
 }
 
-static bool report__kernel_is_loaded(const struct report *rep, const struct machine *m)
-{
-	for (size_t i = 0; i < rep->nr_kernel_loaded; i++)
-		if (rep->kernel_loaded[i] == m)
-			return true;
-	return false;
-}
-
-/* @al reached a kernel DSO: that machine's kernel symbols are loaded now */
-static void report__note_kernel(struct report *rep, const struct addr_location *al)
-{
-	const char *name;
-
-	if (!al->dso || !al->machine || report__kernel_is_loaded(rep, al->machine))
-		return;
-	name = dso__name(al->dso);
-	if (strncmp(name, "[kernel.kallsyms", 16) && strncmp(name, "[guest.kernel.kallsyms", 22))
-		return;
-	ALLOC_GROW(rep->kernel_loaded, rep->nr_kernel_loaded + 1, rep->alloc_kernel_loaded);
-	rep->kernel_loaded[rep->nr_kernel_loaded++] = al->machine;
-	if (machine__is_host(al->machine))
-		rep->host_kernel_loaded = true;
-}
-
-/* whether resolving @ip in @cpumode for @pid may reach a kernel not loaded yet */
-static bool report__may_load_ip(struct report *rep, u64 ip, u8 cpumode, pid_t pid)
-{
-	bool guest = rep->conf.guest && (cpumode == PERF_RECORD_MISC_GUEST_KERNEL ||
-					 cpumode == PERF_RECORD_MISC_GUEST_USER);
-	const struct machine *m;
-
-	if (cpumode == PERF_RECORD_MISC_USER || cpumode == PERF_RECORD_MISC_GUEST_USER) {
-		if (!(ip >> 63))
-			return false; /* never looked up in kernel maps */
-	}
-	if (!guest) {
-		m = machines__find(&rep->machines, HOST_KERNEL_ID);
-	} else {
-		m = machines__find(&rep->machines, pid);
-		if (!m && pid > 0 && rep->conf.guestmount)
-			return true; /* a machine of its own, made on first use */
-		if (!m)
-			m = machines__find(&rep->machines, DEFAULT_GUEST_KERNEL_ID);
-	}
-	return !m || !report__kernel_is_loaded(rep, m);
-}
-
-/*
- * Whether resolving @sample may load a kernel's symbols for the first time.
- * That load moves the machine's kernel maps: the address that triggers it
- * was looked up in the maps before the load, later ones after (perf does the
- * same), so the machine changes in the middle of a window.  Such a sample is
- * processed on its own, at its place, and ends the window.
- */
-static bool report__may_load_kernel(struct report *rep, const struct perf_sample *sample,
-				    bool chain)
-{
-	struct callchain_walk w;
-	u64 ip;
-	u8 mode;
-
-	/* the common case: host samples only, host kernel done */
-	if (!rep->conf.guest && rep->host_kernel_loaded)
-		return false;
-	if (report__may_load_ip(rep, sample->ip, sample->cpumode, (pid_t)sample->pid))
-		return true;
-	if (!chain || !sample->callchain)
-		return false;
-	callchain_walk__init(&w, sample->callchain, UINT_MAX);
-	while (callchain_walk__next(&w, &ip, &mode))
-		if (report__may_load_ip(rep, ip, mode, (pid_t)sample->pid))
-			return true;
-	return false;
-}
-
 /*
  * Resolve @sample and add it to the hists of event @idx: one sample, or
  * @count de-duplicated ones whose summed period is sample->period.
@@ -338,10 +259,10 @@ static void report__add(struct report *rep, const struct perf_sample *sample, in
 	if ((rep->cumulate || rep->use_callchain) && sample->callchain)
 		report__add_callchain(rep, hists, he, sample, &al, count);
 	if (rep->note_kernel) {
-		report__note_kernel(rep, &al);
+		sample_dedup__note_resolved(&rep->dedup, &al);
 		if ((rep->cumulate || rep->use_callchain) && sample->callchain)
 			for (size_t i = 0; i < rep->nr_shown; i++)
-				report__note_kernel(rep, &rep->order[i]->al);
+				sample_dedup__note_resolved(&rep->dedup, &rep->order[i]->al);
 	}
 	if (rep->pprof && al.filtered == AL_FILTER_NONE) {
 		if (!rep->first_time)
@@ -359,7 +280,7 @@ static void report__add(struct report *rep, const struct perf_sample *sample, in
  * up (@record), or ask whether those lookups may depend on the shape of what
  * they search: such stacks are marked STACK_ONE_BY_ONE.  Each stack is
  * resolved for it (the frame cache is warm afterwards); the machines do not
- * change while doing so (report__may_load_kernel()).  Returns the number of
+ * change while doing so (sample_dedup__may_load_kernel()).  Returns the number of
  * stacks marked.
  */
 static u32 report__window_check(struct report *rep, bool record)
@@ -460,8 +381,8 @@ static bool report__admit(const struct sample_dedup_key *key, void *arg)
 {
 	struct report *rep = arg;
 
-	return !report__may_load_kernel(rep, rep->cur_sample,
-					rep->cumulate || rep->use_callchain);
+	return !sample_dedup__may_load_kernel(&rep->dedup, rep->cur_sample,
+					      rep->cumulate || rep->use_callchain);
 }
 
 static int report__sample(struct perf_tool *tool, union perf_event *event,
@@ -868,6 +789,7 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 	rep.use_dedup = !rep.pprof && !rep.gsum && !sample_dedup__disabled();
 	rep.dedup_check = sort_list__has(&rep.sort, SORT_SYM) || rep.use_callchain;
 	sample_dedup__init(&rep.dedup, sort_list__has(&rep.sort, SORT_CPU), true);
+	sample_dedup__watch_kernels(&rep.dedup, &rep.machines, &rep.conf);
 	err = machines__init(&rep.machines, &rep.conf);
 	if (err) {
 		free(rep.hists);
@@ -939,7 +861,6 @@ out:
 	pprof__delete(rep.pprof);
 	callchain_cache__exit(&rep.cache);
 	sample_dedup__exit(&rep.dedup);
-	free(rep.kernel_loaded);
 	machines__exit(&rep.machines);
 	perf_data__delete(rep.data);
 	return status;

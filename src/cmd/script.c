@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/callchain.h"
+#include "analysis/sample-dedup.h"
 #include "cmd/builtin.h"
 #include "cmd/cmd-util.h"
 #include "cmd/script.h"
@@ -32,6 +33,10 @@ struct script_cmd {
 	bool no_callchain;
 	FILE *out;
 	u64 nr_shown;
+	/* --folded: samples of the current window, merged by stack (sample-dedup.h) */
+	struct sample_dedup dedup;
+	bool use_dedup;
+	const struct perf_sample *cur_sample; /* for script_cmd__admit() */
 };
 
 static struct script_cmd *tool2cmd(struct perf_tool *tool)
@@ -39,10 +44,89 @@ static struct script_cmd *tool2cmd(struct perf_tool *tool)
 	return (struct script_cmd *)((char *)tool - offsetof(struct script_cmd, tool));
 }
 
+/* fold @sample, or @count de-duplicated samples whose stack it is */
+static void script_cmd__fold(struct script_cmd *sc, const struct perf_sample *sample, u64 count,
+			     bool note)
+{
+	struct addr_location al;
+
+	machines__resolve(&sc->machines, sample, &al);
+	if (note) {
+		sample_dedup__note_resolved(&sc->dedup, &al);
+		if (!sc->no_callchain && sample->callchain) {
+			struct callchain_iter it;
+			struct callchain_frame fr;
+
+			callchain_iter__init(&it, &sc->machines, sample, &al, CALLCHAIN_MAX_STACK);
+			callchain_iter__set_cache(&it, &sc->cache);
+			while (callchain_iter__next(&it, &fr))
+				sample_dedup__note_resolved(&sc->dedup, &fr.al);
+		}
+	}
+	if (al.filtered)
+		return;
+	sc->nr_shown += count;
+	folded__add_sample_n(sc->folded, sample, &al, !sc->no_callchain, count);
+}
+
+/*
+ * Fold the window's distinct stacks once each (their lines are sorted at the
+ * end and counts are sums, so the order does not matter) and empty it.
+ */
+static void script_cmd__flush(struct script_cmd *sc)
+{
+	struct perf_sample sample;
+
+	for (u32 i = 0; i < sample_dedup__nr(&sc->dedup); i++) {
+		const struct sample_dedup_stack *st = sample_dedup__stack(&sc->dedup, i);
+
+		sample_dedup__to_sample(&sc->dedup, st, &sample);
+		script_cmd__fold(sc, &sample, st->count, false);
+	}
+	sample_dedup__reset(&sc->dedup);
+}
+
+/* sample_dedup__add_if(): a new stack joins the window unless it may load a kernel */
+static bool script_cmd__admit(const struct sample_dedup_key *key, void *arg)
+{
+	struct script_cmd *sc = arg;
+
+	return !sample_dedup__may_load_kernel(&sc->dedup, sc->cur_sample, !sc->no_callchain);
+}
+
+static void script_cmd__fold_sample(struct script_cmd *sc, const struct perf_sample *sample)
+{
+	struct sample_dedup_key key = {
+		.pid = sample->pid,
+		.tid = sample->tid,
+		.cpu = sample->cpu,
+		.misc = sample->misc,
+		.ip = sample->ip,
+		.callchain = sc->no_callchain ? NULL : sample->callchain,
+	};
+	int ret;
+
+	sc->cur_sample = sample;
+	ret = sample_dedup__add_if(&sc->dedup, &key, 0, script_cmd__admit, sc);
+	if (ret == -ENOSPC) {
+		script_cmd__flush(sc);
+		ret = sample_dedup__add_if(&sc->dedup, &key, 0, script_cmd__admit, sc);
+	}
+	if (ret < 0) {
+		/* it may change the machines, or its chain is too long: alone, in order */
+		script_cmd__flush(sc);
+		script_cmd__fold(sc, sample, 1, true);
+	}
+}
+
 static int process_machine_event(struct perf_tool *tool, union perf_event *event,
 				 struct perf_sample *sample)
 {
 	struct script_cmd *sc = tool2cmd(tool);
+
+	/* the samples so far resolve against the machines as they are now */
+	if (sc->use_dedup)
+		script_cmd__flush(sc);
 
 	/* maps may change: cached frame resolutions may point at freed maps */
 	callchain_cache__invalidate(&sc->cache);
@@ -54,6 +138,8 @@ static int process_build_id(struct perf_tool *tool, union perf_event *event)
 	struct perf_sample none = { .cpu = (u32)-1, .time = ~0ULL };
 	struct script_cmd *sc = tool2cmd(tool);
 
+	if (sc->use_dedup)
+		script_cmd__flush(sc);
 	callchain_cache__invalidate(&sc->cache);
 	return machines__process_event(&sc->machines, event, &none);
 }
@@ -64,6 +150,10 @@ static int process_sample(struct perf_tool *tool, union perf_event *event,
 	struct script_cmd *sc = tool2cmd(tool);
 	struct addr_location al;
 
+	if (sc->folded && sc->use_dedup) {
+		script_cmd__fold_sample(sc, sample);
+		return 0;
+	}
 	machines__resolve(&sc->machines, sample, &al);
 	if (al.filtered)
 		return 0;
@@ -86,6 +176,13 @@ static void script_cmd__tool_init(struct script_cmd *sc)
 	sc->tool.ksymbol = process_machine_event;
 	sc->tool.build_id = process_build_id;
 	sc->tool.ordered_events = true;
+}
+
+static void script_cmd__dedup_init(struct script_cmd *sc, const struct symbol_conf *conf)
+{
+	sc->use_dedup = !sample_dedup__disabled();
+	sample_dedup__init(&sc->dedup, false, false);
+	sample_dedup__watch_kernels(&sc->dedup, &sc->machines, conf);
 }
 
 int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *kallsyms,
@@ -112,9 +209,13 @@ int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *k
 	sc.folded = folded__new(&sc.machines);
 	callchain_cache__init(&sc.cache);
 	folded__set_cache(sc.folded, &sc.cache);
+	script_cmd__dedup_init(&sc, &conf);
 	script_cmd__tool_init(&sc);
 	/* the host idle thread is "swapper" from machines__init() */
 	err = perf_data__process(data, &sc.tool);
+	if (!err && sc.use_dedup)
+		script_cmd__flush(&sc);
+	sample_dedup__exit(&sc.dedup);
 	folded__set_cache(sc.folded, NULL);
 	callchain_cache__exit(&sc.cache);
 	machines__exit(&sc.machines);
@@ -241,6 +342,7 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 	if (folded) {
 		sc.folded = folded__new(&sc.machines);
 		folded__set_cache(sc.folded, &sc.cache);
+		script_cmd__dedup_init(&sc, &conf);
 	} else if (header) {
 		err = perf_header__fprintf(sc.out, data);
 		if (err) {
@@ -260,6 +362,8 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 		goto out;
 	}
 	if (sc.folded) {
+		if (sc.use_dedup)
+			script_cmd__flush(&sc);
 		err = folded__fprintf(sc.folded, sc.out);
 		if (err) {
 			status = kp_fail(err);
@@ -271,6 +375,7 @@ out:
 	pr_debug("script: frame cache %llu hits, %llu misses",
 		 (unsigned long long)sc.cache.hits, (unsigned long long)sc.cache.misses);
 	callchain_cache__exit(&sc.cache);
+	sample_dedup__exit(&sc.dedup);
 	folded__delete(sc.folded);
 	script__exit(&sc.script);
 	machines__exit(&sc.machines);

@@ -345,6 +345,12 @@ static u32 comm_id(struct folded *f, const struct addr_location *al)
 void folded__add_sample(struct folded *f, const struct perf_sample *sample,
 			const struct addr_location *al, bool use_callchain)
 {
+	folded__add_sample_n(f, sample, al, use_callchain, 1);
+}
+
+void folded__add_sample_n(struct folded *f, const struct perf_sample *sample,
+			  const struct addr_location *al, bool use_callchain, u64 count)
+{
 	u32 leaf_first[CALLCHAIN_MAX_STACK + 1];
 	int n = 0, frames = 0;
 	size_t k = 0;
@@ -372,7 +378,7 @@ void folded__add_sample(struct folded *f, const struct perf_sample *sample,
 	f->frame[k++] = comm_id(f, al);
 	while (n > 0)
 		f->frame[k++] = leaf_first[--n];
-	add_ids(f, f->frame, k, 1);
+	add_ids(f, f->frame, k, count);
 }
 
 struct sorted_stack {

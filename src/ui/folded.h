@@ -59,6 +59,13 @@ void folded__add_stack(struct folded *f, const char *stack, size_t len, u64 coun
 void folded__add_sample(struct folded *f, const struct perf_sample *sample,
 			const struct addr_location *al, bool use_callchain);
 
+/**
+ * folded__add_sample_n - folded__add_sample() for @count equal samples
+ * (sample-dedup.h): the stack's count grows by @count.
+ */
+void folded__add_sample_n(struct folded *f, const struct perf_sample *sample,
+			  const struct addr_location *al, bool use_callchain, u64 count);
+
 /** folded__nr_stacks - number of distinct stacks so far. */
 size_t folded__nr_stacks(const struct folded *f);
 

@@ -494,10 +494,16 @@ out:
 	return err;
 }
 
-/* mkdir -p for the cache directory, new parts 0700 */
+/*
+ * mkdir -p for the cache directory, new parts 0700.  Root (sudo keeping the
+ * user's HOME) gives a directory it creates inside another user's directory
+ * to that user, so the user's own runs can still write their snapshot there.
+ */
 static int mkdir_parents(const char *path)
 {
 	struct strbuf dir = STRBUF_INIT;
+	struct stat parent;
+	bool have_parent = false;
 	int err = 0;
 
 	strbuf_addstr(&dir, path);
@@ -505,11 +511,17 @@ static int mkdir_parents(const char *path)
 		if (dir.buf[i] != '/')
 			continue;
 		dir.buf[i] = '\0';
-		if (mkdir(dir.buf, 0700) && errno != EEXIST) {
+		if (!mkdir(dir.buf, 0700)) {
+			if (geteuid() == 0 && have_parent && parent.st_uid != 0 &&
+			    chown(dir.buf, parent.st_uid, parent.st_gid))
+				pr_debug("kallsyms cache: cannot give '%s' to uid %u: %s", dir.buf,
+					 (unsigned int)parent.st_uid, strerror(errno));
+		} else if (errno != EEXIST) {
 			err = -errno;
 			pr_debug("kallsyms cache: cannot create '%s': %s", dir.buf, strerror(errno));
 			break;
 		}
+		have_parent = !stat(dir.buf, &parent);
 		dir.buf[i] = '/';
 	}
 	strbuf_release(&dir);

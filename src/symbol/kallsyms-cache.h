@@ -19,7 +19,9 @@
  * with a pr_debug() line and the table is parsed and the snapshot rewritten.
  * Writes go to a temporary file renamed into place (mode 0600, dir 0700), so
  * concurrent runs are safe; a write error (read-only home, full disk) is only
- * a pr_debug() line.  KVMPROF_NO_KALLSYMS_CACHE=1 turns all of it off.
+ * a pr_debug() line.  The file name has the euid in it, and a directory root
+ * creates inside another user's directory (sudo keeping HOME) goes to that
+ * user.  KVMPROF_NO_KALLSYMS_CACHE=1 turns all of it off.
  *
  * Known limitation: kallsyms also lists BPF programs and ftrace/kprobe
  * trampolines ("[bpf]", "[__builtin__ftrace]", ...) that come and go without

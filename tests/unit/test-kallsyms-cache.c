@@ -336,6 +336,37 @@ static void test_unwritable(void **state)
 	strbuf_release(&key);
 }
 
+/* root creating the cache directory in a user's home gives it to that user */
+static void test_sudo_home(void **state)
+{
+	struct strbuf key = STRBUF_INIT;
+	struct kallsyms_snapshot snap;
+	char home[400], path[450];
+	struct stat st;
+
+	(void)state;
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	snprintf(home, sizeof(home), "%s/home", tmpdir);
+	assert_int_equal(mkdir(home, 0755), 0);
+	assert_int_equal(chown(home, 65534, 65534), 0);
+	snprintf(path, sizeof(path), "%s/.cache/kvmprof/kallsyms-0.snap", home);
+	make_snapshot(&snap);
+	assert_int_equal(kallsyms_cache__key(root, &key), 0);
+	assert_int_equal(kallsyms_cache__save(path, &key, &snap), 0);
+	snprintf(path, sizeof(path), "%s/.cache/kvmprof", home);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	snprintf(path, sizeof(path), "%s/.cache/kvmprof/kallsyms-0.snap", home);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, 0); /* root's own snapshot stays root's */
+	kallsyms_snapshot__exit(&snap);
+	strbuf_release(&key);
+}
+
 static void test_path_env(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -415,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_key_changes),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_sudo_home),
 		cmocka_unit_test(test_path_env),
 		cmocka_unit_test(test_parse_nul),
 	};

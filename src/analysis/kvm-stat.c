@@ -93,6 +93,9 @@ struct kvm_stat {
 	struct comm_ent *comms;
 	u32 nr_comms, alloc_comms;
 	u64 nr_tp[KVM_TP_NR];
+	/* kvm_stat__peek(), on the reading thread: events it counted itself */
+	u64 peek_nr_tp[KVM_TP_NR];
+	bool peek_seen_entry; /* it passed on a kvm_entry that passes the filters */
 	bool seen_entry; /* a kvm_entry passed the filters, ever (kept by reset) */
 	u32 seq;
 	struct kvm_stat_view view;
@@ -582,6 +585,85 @@ int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
 	return 0;
 }
 
+/*
+ * One field for kvm_stat__peek(): like read_field(), but any problem is left to
+ * kvm_stat__decode() (returns false, no message).
+ */
+static inline bool peek_field(const struct evsel_info *info, int f,
+			      const struct perf_sample *sample, u64 *val)
+{
+	const u8 *p;
+
+	if (!info->field[f]) {
+		*val = 0;
+		return true;
+	}
+	if (!sample->raw_data || (u64)info->off[f] + info->size[f] > sample->raw_size)
+		return false;
+	p = (const u8 *)sample->raw_data + info->off[f];
+	switch (info->size[f]) {
+	case 1:
+		*val = *p;
+		return true;
+	case 2: {
+		u16 v;
+
+		memcpy(&v, p, 2);
+		*val = info->swap ? __builtin_bswap16(v) : v;
+		return true;
+	}
+	case 4: {
+		u32 v;
+
+		memcpy(&v, p, 4);
+		*val = info->swap ? __builtin_bswap32(v) : v;
+		return true;
+	}
+	case 8: {
+		u64 v;
+
+		memcpy(&v, p, 8);
+		*val = info->swap ? __builtin_bswap64(v) : v;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool pid_wanted(const struct kvm_stat *kvm, u32 pid);
+
+int kvm_stat__peek(struct kvm_stat *kvm, const struct evsel *evsel,
+		   const struct perf_sample *sample, u64 payload[3])
+{
+	const struct evsel_info *info;
+	u64 a, b;
+
+	if (evsel->idx < 0 || evsel->idx >= kvm->nr_evinfo)
+		return 0;
+	info = &kvm->evinfo[evsel->idx];
+	if (info->kind == KVM_TP_NONE || !peek_field(info, 0, sample, &a) ||
+	    !peek_field(info, 1, sample, &b) || a > UINT32_MAX)
+		return 0;
+	/*
+	 * Once a kvm_entry that passes the filters is on its way to the model,
+	 * seen_entry will be true when the tables are made: an event that can
+	 * neither begin nor end an interval then changes nothing but its count
+	 * (the access model and the thread it may create are never looked at).
+	 */
+	if (!(kvm->paired_kinds >> info->kind & 1) && kvm->peek_seen_entry) {
+		if (pid_wanted(kvm, sample->pid))
+			kvm->peek_nr_tp[info->kind]++;
+		return 2;
+	}
+	if (info->kind == KVM_TP_ENTRY && pid_wanted(kvm, sample->pid))
+		kvm->peek_seen_entry = true;
+	payload[0] = (u64)sample->pid << 32 | sample->tid;
+	payload[1] = (u64)info->kind << 32 | a;
+	payload[2] = b;
+	return 1;
+}
+
 /* ---- the model ----------------------------------------------------------------- */
 
 static bool pid_wanted(const struct kvm_stat *kvm, u32 pid)
@@ -801,7 +883,28 @@ static void access_model(struct kvm_stat *kvm, struct vcpu_rec *rec,
 	}
 }
 
+static inline void __kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev);
+
 void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)
+{
+	__kvm_stat__event(kvm, ev);
+}
+
+void kvm_stat__event_packed(struct kvm_stat *kvm, u64 time, const u64 payload[3])
+{
+	struct kvm_stat_event ev = {
+		.kind = (enum kvm_tp_kind)(payload[1] >> 32),
+		.pid = (u32)(payload[0] >> 32),
+		.tid = (u32)payload[0],
+		.time = time,
+		.a = (u32)payload[1],
+		.b = payload[2],
+	};
+
+	__kvm_stat__event(kvm, &ev);
+}
+
+static inline void __kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)
 {
 	struct vcpu_rec *rec;
 	u64 key;
@@ -1000,7 +1103,8 @@ const struct kvm_stat_view *kvm_stat__view(struct kvm_stat *kvm)
 	v->percentiles = kvm->opts.percentiles;
 	v->reasons = kvm->opts.reasons;
 	v->nr_unknown_rows = 0;
-	memcpy(v->nr_tp, kvm->nr_tp, sizeof(v->nr_tp));
+	for (int k = 0; k < KVM_TP_NR; k++)
+		v->nr_tp[k] = kvm->nr_tp[k] + kvm->peek_nr_tp[k];
 	/*
 	 * The access fallback only when the data cannot feed perf's model at
 	 * all (no kvm_entry anywhere): then perf prints an empty table.
@@ -1057,6 +1161,7 @@ void kvm_stat__reset(struct kvm_stat *kvm)
 	for (u32 i = 0; i < kvm->nr_fb_groups; i++)
 		table__reset(&kvm->fb_groups[i]);
 	memset(kvm->nr_tp, 0, sizeof(kvm->nr_tp));
+	memset(kvm->peek_nr_tp, 0, sizeof(kvm->peek_nr_tp));
 }
 
 /* Chan et al.'s pairwise update of Welford's mean and M2 */
@@ -1122,7 +1227,7 @@ void kvm_stat__merge(struct kvm_stat *dst, const struct kvm_stat *src)
 						  &dst->alloc_fb_groups, s->pid, s->vcpu), s);
 	}
 	for (int k = 0; k < KVM_TP_NR; k++)
-		dst->nr_tp[k] += src->nr_tp[k];
+		dst->nr_tp[k] += src->nr_tp[k] + src->peek_nr_tp[k];
 	dst->seen_entry |= src->seen_entry;
 	for (u32 i = 0; i < src->nr_comms; i++)
 		if (!kvm_stat__comm_of(dst, src->comms[i].pid))

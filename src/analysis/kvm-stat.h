@@ -198,6 +198,24 @@ void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev);
 int kvm_stat__decode(const struct kvm_stat *kvm, const struct evsel *evsel,
 		     const struct perf_sample *sample, struct kvm_stat_event *ev);
 
+/**
+ * kvm_stat__peek - kvm_stat__decode() packed into three words, for the
+ * reader's sample_peek() fast path; samples in file order.  Returns 1 when
+ * packed (feed it to kvm_stat__event_packed(), in time order); 2 when the
+ * sample was fully accounted here (it could only be counted: do not feed
+ * it); 0 for a sample that is no KVM tracepoint or that kvm_stat__decode()
+ * would fail on, or whose fields do not fit the packing (then use
+ * kvm_stat__sample()).  Every sample it returns 1 for must reach the model
+ * (or processing fail).  Uses only what kvm_stat__setup_evlist() set and
+ * state of its own: safe on another thread than the one feeding the model,
+ * but not concurrently with itself or kvm_stat__view().
+ */
+int kvm_stat__peek(struct kvm_stat *kvm, const struct evsel *evsel,
+		   const struct perf_sample *sample, u64 payload[3]);
+
+/** kvm_stat__event_packed - kvm_stat__event() of what kvm_stat__peek() packed. */
+void kvm_stat__event_packed(struct kvm_stat *kvm, u64 time, const u64 payload[3]);
+
 /*
  * Live mode (stat live): one kvm_stat per refresh interval is reset after it
  * was shown and merged into a cumulative one; in-kernel (BPF) aggregates come

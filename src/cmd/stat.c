@@ -75,6 +75,18 @@ static int report_sample(struct perf_tool *tool, union perf_event *event,
 	return kvm_stat__sample(tool2report(tool)->kvm, evsel, sample);
 }
 
+static int report_peek(struct perf_tool *tool, struct evsel *evsel,
+		       const struct perf_sample *sample, u64 payload[3])
+{
+	return kvm_stat__peek(tool2report(tool)->kvm, evsel, sample, payload);
+}
+
+static int report_fast(struct perf_tool *tool, u64 time, const u64 payload[3])
+{
+	kvm_stat__event_packed(tool2report(tool)->kvm, time, payload);
+	return 0;
+}
+
 static int report_comm(struct perf_tool *tool, union perf_event *event, struct perf_sample *sample)
 {
 	const struct perf_record_comm *c = &event->comm;
@@ -299,6 +311,8 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 	if (err)
 		goto fail;
 	rep.tool.sample = report_sample;
+	rep.tool.sample_peek = report_peek;
+	rep.tool.sample_fast = report_fast;
 	rep.tool.comm = report_comm;
 	rep.tool.ordered_events = true;
 	err = perf_data__process(data, &rep.tool);

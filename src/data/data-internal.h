@@ -9,7 +9,9 @@
 #define KP_DATA_INTERNAL_H
 
 #include <byteswap.h>
+#include <string.h>
 
+#include "data/evsel.h"
 #include "data/reader.h"
 
 /* evsel.c (the evsel/evlist constructors are public: data/evsel.h) */
@@ -26,10 +28,15 @@ void perf_data__apply_event_desc(struct perf_data *data);
 struct kp_chunk;
 struct oe_entry {
 	u64 ts;
-	union perf_event *ev;
-	struct evsel *evsel;
-	struct kp_chunk *chunk; /* NULL: the record lies in the file mapping */
-	u64 off; /* file/stream offset, for error messages and page release */
+	union perf_event *ev; /* NULL: a sample the tool's sample_peek() packed in @payload */
+	union {
+		struct {
+			struct evsel *evsel;
+			struct kp_chunk *chunk; /* NULL: the record lies in the file mapping */
+			u64 off; /* file/stream offset, for error messages and page release */
+		};
+		u64 payload[3];
+	};
 };
 /* stable sort of @a[0..n) by ts; @tmp has room for n / 2 entries */
 void oe_sort(struct oe_entry *a, size_t n, struct oe_entry *tmp);
@@ -46,6 +53,78 @@ u64 perf_data__released(const struct perf_data *data);
 void perf_data__set_release_step(struct perf_data *data, u64 step);
 /* deliver on a second thread: 1 always, 0 never, -1 for big files (default); for tests */
 void perf_data__set_threaded(struct perf_data *data, int mode);
+
+/*
+ * sample.c: where the fields of an event's samples are, when every field up to
+ * and including RAW has a fixed size and none follows RAW ("simple" layouts,
+ * as tracepoint events have): byte offsets into the record, 0 = absent.
+ */
+struct sample_layout {
+	bool simple;
+	u16 ip, tid, time, addr, id, stream_id, cpu, period;
+	u16 raw; /* offset of the u32 raw size; 0: no RAW */
+	u16 fixed; /* bytes up to the raw size (or the end, without RAW) */
+};
+void sample_layout__init(struct sample_layout *l, const struct evsel *evsel);
+/* every field of @s at its "absent" value, as perf_sample__parse() starts (@evsel NULL: period 0) */
+void perf_sample__init(struct perf_sample *s, const union perf_event *event,
+		       const struct evsel *evsel);
+/*
+ * perf_sample__parse() for a simple layout: the same result, but only the
+ * fields such a layout can hold are written (the others keep what @s had).
+ * Returns false when the record is too short - perf_sample__parse() then
+ * gives the error.
+ */
+static inline __attribute__((always_inline)) bool perf_sample__parse_simple(const union perf_event *event,
+					     const struct evsel *evsel,
+					     const struct sample_layout *l, struct perf_sample *s)
+{
+	const u8 *r = (const u8 *)event;
+	u32 size = event->header.size;
+
+	if (size < (u32)l->fixed + (l->raw ? 4 : 0))
+		return false;
+	s->raw_data = NULL;
+	s->raw_size = 0;
+	if (l->raw) {
+		u32 sz;
+
+		memcpy(&sz, r + l->raw, 4);
+		if (sz > size - l->raw - 4)
+			return false;
+		s->raw_size = sz;
+		s->raw_data = r + l->raw + 4;
+	}
+	s->misc = event->header.misc;
+	s->cpumode = event->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	s->ip = 0;
+	if (l->ip)
+		memcpy(&s->ip, r + l->ip, 8);
+	s->pid = s->tid = (u32)-1;
+	if (l->tid) {
+		memcpy(&s->pid, r + l->tid, 4);
+		memcpy(&s->tid, r + l->tid + 4, 4);
+	}
+	s->time = ~0ULL;
+	if (l->time)
+		memcpy(&s->time, r + l->time, 8);
+	s->addr = 0;
+	if (l->addr)
+		memcpy(&s->addr, r + l->addr, 8);
+	s->id = ~0ULL;
+	if (l->id)
+		memcpy(&s->id, r + l->id, 8);
+	s->stream_id = ~0ULL;
+	if (l->stream_id)
+		memcpy(&s->stream_id, r + l->stream_id, 8);
+	s->cpu = (u32)-1;
+	if (l->cpu)
+		memcpy(&s->cpu, r + l->cpu, 4);
+	s->period = evsel->attr.sample_period;
+	if (l->period)
+		memcpy(&s->period, r + l->period, 8);
+	return true;
+}
 
 /* swap.c */
 void kp_attr__swap(struct kp_attr *attr, u32 size);

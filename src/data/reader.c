@@ -58,7 +58,7 @@ struct kp_chunk {
 	u64 data[]; /* u64 for 8-byte alignment of the records */
 };
 
-#define OE_BATCHES 2
+#define OE_BATCHES 4
 
 struct kp_reader {
 	struct perf_tool *tool;
@@ -75,6 +75,8 @@ struct kp_reader {
 	/* file mode: mapped pages below @released were given back to the kernel */
 	u64 released;
 	u64 release_step;
+	/* the reading loops try release_behind() from this offset on */
+	u64 release_next;
 	u64 page_size;
 	/* private copies: swapped or misaligned records */
 	struct kp_chunk *copy;
@@ -97,14 +99,25 @@ struct kp_reader {
 	} id_cache[64];
 	/*
 	 * Delivery on a second thread.  The queue then stays in arrival order;
-	 * at a round the records due are moved, in that order, to @batch (the
-	 * others stay, in order) and handed over.  The worker sorts the batch
-	 * (stable: the same order as sorting the whole queue and taking its
-	 * head) and delivers it while this thread reads the next round.  Two
-	 * batches may be in flight, so that the threads do not run in lockstep
-	 * (on a busy machine each wait can cost a time slice) - more would keep
-	 * more of the file resident; this thread drops the chunk references of
-	 * a batch's entries once the worker is done with it.
+	 * in batches, which the worker sorts (stable) and delivers while this
+	 * thread reads on.  No record is moved to get there: a round's flush
+	 * (up to the highest time seen by the previous round, whose records
+	 * were all queued by then and are all at or below it) delivers exactly
+	 *  - the records still queued at the previous round, and
+	 *  - the records of this round at or below that limit (known while
+	 *    the round is read),
+	 * in this arrival order, while the other records of this round, above
+	 * the limit, are all due at the next round's flush.  So records go
+	 * straight to one of two batches: A (batch nr_submitted, due at the
+	 * next flush) or B (batch nr_submitted + 1, due at the one after); at
+	 * the round A is handed over and B becomes A.  At the end A goes,
+	 * then B: every time in B is above every time in A.
+	 *
+	 * Up to OE_BATCHES - 2 batches may be in flight while A and B fill,
+	 * so that the threads do not run in lockstep (on a busy machine each
+	 * wait can cost a time slice) - more would keep more of the file
+	 * resident; this thread drops the chunk references of a batch's
+	 * entries once the worker is done with it.
 	 */
 	struct oe_worker *worker;
 	int threaded; /* -1: by file size, 0: never, 1: always */
@@ -112,10 +125,16 @@ struct kp_reader {
 		struct oe_entry *e;
 		size_t nr, alloc;
 		u64 min_off; /* lowest offset of a record in the mapping, ~0: none */
-		u64 min_ts, max_ts;
-		size_t nr_inversions; /* records older than the one before them */
+		u64 max_ts;
+		size_t nr_dropped; /* sample_peek() said 2: counted, but not stored */
 	} batch[OE_BATCHES];
 	u64 nr_submitted, nr_reclaimed; /* batches handed over / given back */
+	size_t nr_pending; /* records in batches A and B */
+	/* tool->sample_peek: the sample layout of each evsel (by idx), filled lazily */
+	struct sample_layout *layout;
+	bool *layout_done;
+	u32 nr_layout;
+	struct perf_sample peek_sample; /* the fields a simple layout lacks stay at defaults */
 };
 
 struct oe_worker {
@@ -422,39 +441,57 @@ static int deliver(struct perf_data *data, union perf_event *ev, struct evsel *e
 /* sort batch @b (arrival order) by time, stable, and deliver it */
 static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
 {
-	unsigned int bits = b->nr ? 64 - (unsigned int)__builtin_clzll((b->max_ts - b->min_ts) | 1) :
-				    0;
+	struct perf_tool *tool = w->data->rd->tool;
+	struct oe_entry *be = b->e;
+	u64 min_ts = ~0ULL, max_ts = 0, prev = 0;
+	size_t inversions = 0;
+	unsigned int bits;
 	const u64 *order;
 	int err = 0;
 
-	if (b->nr < 1024 || b->nr_inversions < b->nr / 32 || bits > OE_RADIX_MAX_BITS ||
+	for (size_t i = 0; i < b->nr; i++) {
+		u64 ts = be[i].ts;
+
+		min_ts = ts < min_ts ? ts : min_ts;
+		max_ts = ts > max_ts ? ts : max_ts;
+		inversions += ts < prev;
+		prev = ts;
+	}
+	bits = b->nr ? 64 - (unsigned int)__builtin_clzll((max_ts - min_ts) | 1) : 0;
+	if (b->nr < 1024 || inversions < b->nr / 32 || bits > OE_RADIX_MAX_BITS ||
 	    b->nr >= (1ULL << OE_IDX_BITS)) {
 		ALLOC_GROW(w->tmp, b->nr / 2 + 1, w->tmp_alloc);
-		oe_sort(b->e, b->nr, w->tmp);
+		oe_sort(be, b->nr, w->tmp);
 		for (size_t i = 0; i < b->nr && !err; i++) {
-			if (i + 4 < b->nr) {
-				__builtin_prefetch(b->e[i + 4].ev);
-				__builtin_prefetch((const u8 *)b->e[i + 4].ev + 64);
+			const struct oe_entry *e = &be[i];
+
+			if (i + 4 < b->nr && be[i + 4].ev) {
+				__builtin_prefetch(be[i + 4].ev);
+				__builtin_prefetch((const u8 *)be[i + 4].ev + 64);
 			}
-			err = deliver(w->data, b->e[i].ev, b->e[i].evsel, b->e[i].off);
+			err = e->ev ? deliver(w->data, e->ev, e->evsel, e->off) :
+				      tool->sample_fast(tool, e->ts, e->payload);
 		}
 		return err;
 	}
 	ALLOC_GROW(w->keys, b->nr, w->keys_alloc);
 	ALLOC_GROW(w->keys_tmp, b->nr, w->keys_tmp_alloc);
 	for (size_t i = 0; i < b->nr; i++)
-		w->keys[i] = (b->e[i].ts - b->min_ts) << OE_IDX_BITS | i;
+		w->keys[i] = (be[i].ts - min_ts) << OE_IDX_BITS | i;
 	order = oe_radix_sort(w->keys, w->keys_tmp, b->nr, OE_IDX_BITS, bits);
 	for (size_t i = 0; i < b->nr && !err; i++) {
-		const struct oe_entry *e = &b->e[order[i] & ((1u << OE_IDX_BITS) - 1)];
+		const struct oe_entry *e = &be[order[i] & ((1u << OE_IDX_BITS) - 1)];
 
 		if (i + 4 < b->nr) {
-			const struct oe_entry *f = &b->e[order[i + 4] & ((1u << OE_IDX_BITS) - 1)];
+			const struct oe_entry *f = &be[order[i + 4] & ((1u << OE_IDX_BITS) - 1)];
 
-			__builtin_prefetch(f->ev);
-			__builtin_prefetch((const u8 *)f->ev + 64);
+			if (f->ev) {
+				__builtin_prefetch(f->ev);
+				__builtin_prefetch((const u8 *)f->ev + 64);
+			}
 		}
-		err = deliver(w->data, e->ev, e->evsel, e->off);
+		err = e->ev ? deliver(w->data, e->ev, e->evsel, e->off) :
+			      tool->sample_fast(tool, e->ts, e->payload);
 	}
 	return err;
 }
@@ -515,8 +552,11 @@ static void oe_reclaim(struct kp_reader *rd, u64 done)
 		struct oe_batch *b = &rd->batch[rd->nr_reclaimed % OE_BATCHES];
 
 		for (size_t i = 0; i < b->nr; i++)
-			chunk_put(b->e[i].chunk);
+			if (b->e[i].ev)
+				chunk_put(b->e[i].chunk);
 		b->nr = 0;
+		b->min_off = ~0ULL;
+		b->max_ts = 0;
 	}
 }
 
@@ -573,55 +613,74 @@ static void oe_worker_stop(struct kp_reader *rd)
 	rd->worker = NULL;
 }
 
-/*
- * Move the queued records due (time <= @limit) to the batch, in arrival order,
- * keep the others in order, and hand the batch to the worker.
- */
-static int oe_submit(struct kp_reader *rd, u64 limit)
+/* batch number @seq (A or B), once the worker is done with the slot's last use */
+static inline __attribute__((always_inline)) struct oe_batch *oe_slot(struct kp_reader *rd, u64 seq)
+{
+	if (rd->nr_reclaimed + OE_BATCHES <= seq)
+		oe_wait_for(rd, seq + 1 - OE_BATCHES); /* its error comes back at the round */
+	return &rd->batch[seq % OE_BATCHES];
+}
+
+/* a new entry of batch A (due at the next flush) or B; NULL: @drop, not stored */
+static inline __attribute__((always_inline)) struct oe_entry *oe_append(struct kp_reader *rd, bool due, u64 ts, u64 off,
+					 bool drop)
+{
+	struct oe_batch *b = oe_slot(rd, rd->nr_submitted + !due);
+	struct oe_entry *e;
+
+	if (drop) {
+		if (ts > b->max_ts)
+			b->max_ts = ts;
+		b->nr_dropped++;
+		rd->nr_pending++;
+		return NULL;
+	}
+	ALLOC_GROW(b->e, b->nr + 1, b->alloc);
+	if (ts > b->max_ts)
+		b->max_ts = ts;
+	if (off < b->min_off)
+		b->min_off = off;
+	rd->nr_pending++;
+	e = &b->e[b->nr++];
+	e->ts = ts;
+	return e;
+}
+
+/* hand batch A (may be empty) to the worker: B becomes A */
+static int oe_submit_one(struct kp_reader *rd)
 {
 	struct oe_worker *w = rd->worker;
-	struct oe_batch *b = &rd->batch[rd->nr_submitted % OE_BATCHES];
-	size_t keep = rd->q_head, n = 0, inversions = 0;
-	u64 min_off = ~0ULL, last = 0, first = ~0ULL, prev = 0;
-	/* wait only if the ring is full; give back what is done anyway */
-	int err = oe_wait_for(rd, rd->nr_submitted + 1 > OE_BATCHES ?
-				      rd->nr_submitted + 1 - OE_BATCHES : 0);
+	struct oe_batch *b = oe_slot(rd, rd->nr_submitted);
+	int err = oe_wait_for(rd, 0);
 
 	if (err)
 		return err;
-	ALLOC_GROW(b->e, rd->q_nr - rd->q_head, b->alloc);
-	for (size_t i = rd->q_head; i < rd->q_nr; i++) {
-		const struct oe_entry *e = &rd->q[i];
-
-		if (e->ts > limit) {
-			rd->q[keep++] = *e;
-			continue;
-		}
-		b->e[n++] = *e;
-		if (!e->chunk && e->off < min_off)
-			min_off = e->off;
-		if (e->ts > last)
-			last = e->ts;
-		if (e->ts < first)
-			first = e->ts;
-		inversions += e->ts < prev;
-		prev = e->ts;
-	}
-	rd->q_nr = rd->q_sorted = keep;
-	if (!n)
-		return 0;
-	rd->last_flush = last;
-	b->nr = n;
-	b->min_off = min_off;
-	b->min_ts = first;
-	b->max_ts = last;
-	b->nr_inversions = inversions;
+	if (b->nr || b->nr_dropped)
+		rd->last_flush = b->max_ts;
+	rd->nr_pending -= b->nr + b->nr_dropped;
+	b->nr_dropped = 0;
 	rd->nr_submitted++;
 	pthread_mutex_lock(&w->lock);
 	w->nr_submitted = rd->nr_submitted;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
+}
+
+/*
+ * The flush up to @limit: batch A (the next flush's limit is what the records
+ * were sorted into A or B by), or, at the end (~0), A and then B.
+ */
+static int oe_submit(struct kp_reader *rd, u64 limit)
+{
+	int err;
+
+	if (!rd->nr_pending)
+		return oe_wait_for(rd, 0);
+	err = oe_submit_one(rd);
+	if (!err && limit == ~0ULL && rd->nr_pending)
+		err = oe_submit_one(rd);
+	return err;
 }
 
 /* ---------------------------------------------------------------- flush */
@@ -638,13 +697,17 @@ static int oe_flush(struct perf_data *data, u64 limit)
 	for (i = rd->q_head; i < rd->q_nr; i++) {
 		struct oe_entry *e = &rd->q[i];
 
-		if (i + 4 < rd->q_nr)
+		if (i + 4 < rd->q_nr && rd->q[i + 4].ev)
 			__builtin_prefetch(rd->q[i + 4].ev);
 		if (e->ts > limit)
 			break;
 		rd->last_flush = e->ts;
-		err = deliver(data, e->ev, e->evsel, e->off);
-		chunk_put(e->chunk);
+		if (e->ev) {
+			err = deliver(data, e->ev, e->evsel, e->off);
+			chunk_put(e->chunk);
+		} else {
+			err = rd->tool->sample_fast(rd->tool, e->ts, e->payload);
+		}
 		if (err) {
 			i++;
 			break;
@@ -656,11 +719,14 @@ static int oe_flush(struct perf_data *data, u64 limit)
 	return err;
 }
 
-static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel *evsel,
-		     struct kp_chunk *chunk, u64 ts, u64 off)
+/*
+ * A new queue entry for time @ts, its other fields to be filled; @off: where
+ * the record lies in the file mapping, ~0 if it does not or is not used.
+ */
+static inline __attribute__((always_inline)) struct oe_entry *oe_new(struct perf_data *data, u64 ts, u64 off, bool drop)
 {
 	struct kp_reader *rd = data->rd;
-	bool empty = rd->q_nr == rd->q_head;
+	bool empty = rd->q_nr == rd->q_head && !rd->nr_pending;
 	struct oe_entry *e;
 
 	if (ts < rd->last_flush)
@@ -668,6 +734,8 @@ static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel 
 	/* perf resets its maximum when the queue ran empty */
 	if (empty || ts >= rd->max_ts)
 		rd->max_ts = ts;
+	if (rd->worker)
+		return oe_append(rd, ts <= rd->next_flush, ts, off, drop);
 	if (rd->q_alloc && rd->q_nr == rd->q_alloc && rd->q_head >= rd->q_nr - rd->q_head) {
 		/* reuse the delivered slots: moves at most as many entries as were delivered */
 		memmove(rd->q, rd->q + rd->q_head, (rd->q_nr - rd->q_head) * sizeof(*rd->q));
@@ -681,6 +749,14 @@ static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel 
 		rd->q_sorted++;
 	e = &rd->q[rd->q_nr++];
 	e->ts = ts;
+	return e;
+}
+
+static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel *evsel,
+		     struct kp_chunk *chunk, u64 ts, u64 off)
+{
+	struct oe_entry *e = oe_new(data, ts, chunk ? ~0ULL : off, false);
+
 	e->ev = ev;
 	e->evsel = evsel;
 	e->chunk = chunk;
@@ -706,20 +782,26 @@ static void release_behind(struct perf_data *data, u64 pos)
 	struct kp_reader *rd = data->rd;
 	u64 low = pos;
 
-	if (!data->base || data->is_pipe || pos < rd->released + rd->release_step)
+	if (!data->base || data->is_pipe)
+		return;
+	/* whether it works or not, try again a step (or, if held back, a bit) further */
+	rd->release_next = pos + kp_max(rd->release_step / 8, rd->page_size);
+	if (pos < rd->released + rd->release_step)
 		return;
 	for (size_t i = rd->q_head; i < rd->q_nr; i++) {
 		const struct oe_entry *e = &rd->q[i];
 
-		if (!e->chunk && e->off < low)
+		if (e->ev && !e->chunk && e->off < low)
 			low = e->off;
 	}
-	for (u64 k = rd->nr_reclaimed; k < rd->nr_submitted; k++)
-		low = kp_min(low, rd->batch[k % OE_BATCHES].min_off);
+	/* in flight, A and B; given back: ~0 */
+	for (int k = 0; k < OE_BATCHES; k++)
+		low = kp_min(low, rd->batch[k].min_off);
 	low &= ~(rd->page_size - 1);
 	if (low < rd->released + rd->release_step)
 		return;
 	madvise((void *)(data->base + rd->released), low - rd->released, MADV_DONTNEED);
+	rd->release_next = low + rd->release_step;
 	/* atomic: the worker's callbacks may ask (perf_data__released(), for tests) */
 	__atomic_store_n(&rd->released, low, __ATOMIC_RELAXED);
 }
@@ -737,6 +819,7 @@ void perf_data__set_threaded(struct perf_data *data, int mode)
 void perf_data__set_release_step(struct perf_data *data, u64 step)
 {
 	data->rd->release_step = KP_ALIGN(kp_max(step, (u64)1), data->rd->page_size);
+	data->rd->release_next = data->rd->released + data->rd->release_step;
 }
 
 /* ---------------------------------------------------------------- delivery */
@@ -998,6 +1081,126 @@ static inline struct evsel *event2evsel(struct kp_reader *rd, const struct evlis
 	return evsel;
 }
 
+/*
+ * tool->sample_peek: hand a sample of a simple layout to the tool on this
+ * thread and queue what it packed.  Returns 1 when done with the sample, 0 when
+ * it takes the ordinary way.
+ */
+static int peek_sample(struct perf_data *data, union perf_event *ev, struct evsel *evsel)
+{
+	struct kp_reader *rd = data->rd;
+	struct sample_layout *l;
+	struct oe_entry *e;
+	u64 payload[3];
+	int ret;
+
+	if ((u32)evsel->idx >= rd->nr_layout) {
+		u32 n = kp_max((u32)evsel->idx + 1, (u32)data->evlist.nr);
+
+		if (evsel->idx < 0)
+			return 0;
+		rd->layout = xrealloc(rd->layout, n * sizeof(*rd->layout));
+		rd->layout_done = xrealloc(rd->layout_done, n * sizeof(*rd->layout_done));
+		memset(rd->layout_done + rd->nr_layout, 0, (n - rd->nr_layout) * sizeof(bool));
+		rd->nr_layout = n;
+	}
+	l = &rd->layout[evsel->idx];
+	if (!rd->layout_done[evsel->idx]) {
+		sample_layout__init(l, evsel);
+		rd->layout_done[evsel->idx] = true;
+	}
+	if (!l->simple || !l->time || !perf_sample__parse_simple(ev, evsel, l, &rd->peek_sample))
+		return 0;
+	if (!rd->peek_sample.time || rd->peek_sample.time == ~0ULL)
+		return 0;
+	ret = rd->tool->sample_peek(rd->tool, evsel, &rd->peek_sample, payload);
+	if (ret == 2) {
+		oe_new(data, rd->peek_sample.time, ~0ULL, true);
+		return 1;
+	}
+	if (ret != 1)
+		return 0;
+	e = oe_new(data, rd->peek_sample.time, ~0ULL, false);
+	e->ev = NULL;
+	memcpy(e->payload, payload, sizeof(payload));
+	return 1;
+}
+
+/*
+ * tool->sample_peek, file mode, host byte order: a tight loop over the records
+ * that need nothing but the fast path - aligned SAMPLEs of an id seen before,
+ * of an event with a simple layout, with a time - doing for each what
+ * process_file() and process_event() would.  Returns the offset of the first
+ * record it leaves to them.
+ */
+static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
+{
+	struct kp_reader *rd = data->rd;
+	struct perf_tool *tool = rd->tool;
+	const u8 *base = data->base;
+	struct perf_sample *s = &rd->peek_sample;
+	/* loop invariants the compiler cannot see as such (the stores may alias) */
+	struct evsel *only = data->evlist.nr == 1 ? data->evlist.entries[0] : NULL;
+	const int id_pos = data->evlist.nr > 1 ? data->evlist.id_pos : -1;
+	const struct sample_layout *layout = rd->layout;
+	const bool *layout_done = rd->layout_done;
+	const u32 nr_layout = rd->nr_layout;
+	u64 nr = 0;
+
+	while (end - off >= sizeof(struct perf_event_header)) {
+		union perf_event *ev = (union perf_event *)(base + off);
+		u32 size = ev->header.size;
+		const struct sample_layout *l;
+		struct evsel *evsel;
+		struct oe_entry *e;
+		u64 payload[3];
+		int ret;
+
+		if (ev->header.type != PERF_RECORD_SAMPLE || size < sizeof(ev->header) ||
+		    size > end - off || (off & 7))
+			break;
+		if (only) {
+			evsel = only;
+		} else {
+			u64 id;
+
+			if (id_pos < 0 || (u32)id_pos >= (size - 8u) / 8)
+				break;
+			__builtin_memcpy(&id, base + off + 8 + 8 * id_pos, 8);
+			evsel = rd->id_cache[id & 63].evsel;
+			if (!evsel || rd->id_cache[id & 63].id != id)
+				break;
+		}
+		if ((u32)evsel->idx >= nr_layout || !layout_done[evsel->idx])
+			break;
+		l = &layout[evsel->idx];
+		if (!l->simple || !l->time || !perf_sample__parse_simple(ev, evsel, l, s) ||
+		    !s->time || s->time == ~0ULL)
+			break;
+		__builtin_prefetch(base + off + 1024);
+		if (off >= rd->release_next)
+			release_behind(data, off);
+		nr++;
+		ret = tool->sample_peek(tool, evsel, s, payload);
+		if (ret == 1) {
+			e = oe_new(data, s->time, ~0ULL, false);
+			e->ev = NULL;
+			e->payload[0] = payload[0];
+			e->payload[1] = payload[1];
+			e->payload[2] = payload[2];
+		} else if (ret == 2) {
+			oe_new(data, s->time, ~0ULL, true);
+		} else {
+			/* what process_event() does with it after a "no" */
+			oe_queue(data, ev, evsel, NULL, s->time, off);
+		}
+		off += size;
+	}
+	data->stats.nr_events[PERF_RECORD_SAMPLE] += nr;
+	data->stats.nr_samples += nr;
+	return off;
+}
+
 /* account, then queue or deliver one record (already in host byte order) */
 static int process_event(struct perf_data *data, union perf_event *ev, struct kp_chunk *chunk,
 			 u64 off, u64 *extra)
@@ -1031,6 +1234,8 @@ static int process_event(struct perf_data *data, union perf_event *ev, struct kp
 	switch (type) {
 	case PERF_RECORD_SAMPLE:
 		data->stats.nr_samples++;
+		if (rd->tool->sample_peek && rd->worker && peek_sample(data, ev, evsel))
+			return 0;
 		break;
 	case PERF_RECORD_LOST:
 		data->stats.total_lost += ev->lost.lost;
@@ -1593,6 +1798,7 @@ static int process_file(struct perf_data *data)
 	/* a provisional header (data size 0, no features) means "data runs to EOF" */
 	u64 end = fh->data.size || any_feat ? fh->data.offset + fh->data.size : data->size;
 	bool swap = data->header.needs_swap;
+	bool scan = !swap && rd->tool->sample_peek && rd->worker;
 
 	if (!fh->data.size && !any_feat)
 		end = recover_end(data, off, end);
@@ -1604,10 +1810,16 @@ static int process_file(struct perf_data *data)
 		u64 extra = 0;
 		int err;
 
+		if (scan) {
+			off = scan_samples(data, off, end);
+			if (off >= end)
+				break;
+			ev = (union perf_event *)(data->base + off);
+		}
 		/* the records are parsed one after the other: keep the memory ahead coming */
 		__builtin_prefetch(data->base + off + 1024);
 		/* nothing queued (unordered delivery, or between rounds): all behind is done */
-		if (off - rd->released >= rd->release_step && rd->q_head == rd->q_nr)
+		if (off >= rd->release_next && rd->q_head == rd->q_nr)
 			release_behind(data, off);
 		if (end - off < sizeof(h))
 			return rec_error(data, KP_ERR_TRUNCATED, off,
@@ -1819,6 +2031,9 @@ int perf_data__open(struct perf_data **out, const char *path)
 	data->rd = xzalloc(sizeof(*data->rd));
 	data->rd->page_size = (u64)sysconf(_SC_PAGESIZE);
 	data->rd->release_step = RELEASE_STEP;
+	data->rd->release_next = RELEASE_STEP;
+	for (int k = 0; k < OE_BATCHES; k++)
+		data->rd->batch[k].min_off = ~0ULL;
 	data->rd->threaded = -1;
 	if (!strcmp(path, "-")) {
 		data->fd = STDIN_FILENO;
@@ -1921,9 +2136,17 @@ void perf_data__delete(struct perf_data *data)
 	rd = data->rd;
 	if (rd) {
 		oe_worker_stop(rd);
+		/* all delivered batches were given back: what is left is A and B */
+		for (int k = 0; k < OE_BATCHES; k++)
+			for (size_t i = 0; i < rd->batch[k].nr; i++)
+				if (rd->batch[k].e[i].ev)
+					chunk_put(rd->batch[k].e[i].chunk);
 		for (size_t i = rd->q_head; i < rd->q_nr; i++)
-			chunk_put(rd->q[i].chunk);
+			if (rd->q[i].ev)
+				chunk_put(rd->q[i].chunk);
 		free(rd->q);
+		free(rd->layout);
+		free(rd->layout_done);
 		free(rd->tmp);
 		for (int i = 0; i < OE_BATCHES; i++)
 			free(rd->batch[i].e);
@@ -1956,6 +2179,14 @@ int perf_data__process(struct perf_data *data, struct perf_tool *tool)
 				data->path);
 	rd->pipe_started = true;
 	rd->tool = tool;
+	if (tool->sample_peek) {
+		static const union perf_event zero;
+
+		if (!tool->sample_fast)
+			return kp_error(KP_ERR_INTERNAL, "'%s': sample_peek without sample_fast",
+					data->path);
+		perf_sample__init(&rd->peek_sample, &zero, NULL);
+	}
 	if (data->is_pipe) {
 		int ret;
 

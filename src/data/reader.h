@@ -79,6 +79,24 @@ struct perf_tool {
 	int (*finished_round)(struct perf_tool *tool);
 	int (*finished_init)(struct perf_tool *tool);
 	bool ordered_events; /* deliver kernel records sorted by time (perf's rounds) */
+	/*
+	 * Optional fast path for samples, ordered_events only, big files
+	 * (those delivered on a second thread).  sample_peek() runs on the
+	 * reading thread, in file order, for each sample whose event has a
+	 * simple layout (only fixed-size fields, RAW last: see
+	 * perf_sample__parse(); @sample is what it would return) and a time.
+	 * It returns 1 after packing what the tool needs into @payload: the
+	 * sample is then queued as just that, and sample_fast() gets it, in
+	 * time order, instead of sample(); 2 when it has done all there was to
+	 * do with the sample (it is not delivered; the ordering bookkeeping
+	 * still counts it); any other value sends it the ordinary way, to
+	 * sample() (which reports any error in its place).  sample_peek() must
+	 * not touch the tool's state that sample_fast() and the other
+	 * callbacks use: it runs concurrently with them.
+	 */
+	int (*sample_peek)(struct perf_tool *tool, struct evsel *evsel,
+			   const struct perf_sample *sample, u64 payload[3]);
+	int (*sample_fast)(struct perf_tool *tool, u64 time, const u64 payload[3]);
 };
 
 /**

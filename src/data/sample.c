@@ -280,3 +280,66 @@ int perf_sample__parse_id(const union perf_event *event, const struct evsel *evs
 	}
 	return 0;
 }
+
+void sample_layout__init(struct sample_layout *l, const struct evsel *evsel)
+{
+	const u64 t = evsel->attr.sample_type;
+	const u64 fixed = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			  PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_ID |
+			  PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD |
+			  PERF_SAMPLE_RAW;
+	u16 off = sizeof(struct perf_event_header);
+
+	memset(l, 0, sizeof(*l));
+	if (t & ~fixed)
+		return;
+	/* the order of perf_sample__parse() */
+	if (t & PERF_SAMPLE_IDENTIFIER) {
+		l->id = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_IP) {
+		l->ip = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_TID) {
+		l->tid = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_TIME) {
+		l->time = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_ADDR) {
+		l->addr = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_ID) {
+		l->id = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_STREAM_ID) {
+		l->stream_id = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_CPU) {
+		l->cpu = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_PERIOD) {
+		l->period = off;
+		off += 8;
+	}
+	if (t & PERF_SAMPLE_RAW)
+		l->raw = off;
+	l->fixed = off;
+	l->simple = true;
+}
+
+void perf_sample__init(struct perf_sample *s, const union perf_event *event,
+		       const struct evsel *evsel)
+{
+	static const struct evsel none;
+
+	sample__defaults(event, evsel ? evsel : &none, s);
+}

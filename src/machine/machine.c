@@ -1456,8 +1456,8 @@ static int dso__load_kallsyms_fd(struct machine *m, struct dso *dso, int fd, con
 		    !kallsyms_cache__path(&cache) && !kallsyms_cache__key(NULL, &key);
 	if (cacheable && !kallsyms_cache__load(cache.buf, &key, &snap)) {
 		if (!reloc_name || kallsyms_snapshot__reloc(&snap, reloc_name, &reloc_addr)) {
-			pr_debug("'%s': %zu symbols from the snapshot '%s'", path, snap.all.nr,
-				 cache.buf);
+			pr_debug("'%s': %zu symbols from the snapshot '%s' (%s)", path, snap.all.nr,
+				 cache.buf, snap.all.syms_mapped ? "mapped in place" : "relocated");
 			loaded = true;
 		} else {
 			pr_debug("kallsyms cache: no '%s' in '%s', reading '%s'", reloc_name,

@@ -6,11 +6,15 @@
  *
  *	0		struct ksnap_header
  *	key_off		the key bytes (kallsyms_cache__key())
- *	syms_off	nr struct symbol, .name an offset into the pool, padding 0
+ *	syms_off	nr struct symbol, padding 0, .name the address of the name
+ *			when the whole file is mapped at header.base
  *	pool_off	the names, NUL-terminated, pool_len bytes, up to the end
  *
- * syms_off and pool_off are multiples of 64 KB so the pool can be mapped on
- * any page size.  The snapshot is a cache, never trusted: every offset and
+ * A run maps the whole file privately at base (MAP_FIXED_NOREPLACE) and uses
+ * the array where it lies: no copy, no pointer fix-up, pages shared with the
+ * page cache until written.  When that address is taken, the array is read
+ * to the heap and its names relocated.  syms_off and pool_off are multiples
+ * of 64 KB so the pool can be mapped on any page size.  The snapshot is a cache, never trusted: every offset and
  * size is checked against the file size, each part has a checksum, every
  * name offset is checked against the pool and the array must be sorted.
  */
@@ -19,16 +23,19 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "symbol/kallsyms-cache.h"
 #include "util/util.h"
 
 #define KSNAP_MAGIC "KPKSYMS\n"
-#define KSNAP_VERSION 1
+#define KSNAP_VERSION 2
 #define KSNAP_ALIGN 65536ULL
 #define KSNAP_MAX_SYMS (16ULL << 20)
 #define KSNAP_MAX_POOL (512ULL << 20)
@@ -46,6 +53,7 @@ struct ksnap_header {
 	u64 pool_off, pool_len;
 	u64 file_size;
 	u64 core_prefix;
+	u64 base; /* names are addresses in a mapping of the whole file here (0: offsets) */
 	struct ksnap_reloc reloc[KSNAP_MAX_RELOC];
 	u64 sum_syms, sum_pool;
 	u64 sum_head; /* over this header (with sum_head 0) and the key */
@@ -378,17 +386,34 @@ static u64 head_sum(const struct ksnap_header *h, const void *key, size_t key_le
 		goto out;                                                 \
 	} while (0)
 
-int kallsyms_cache__load(const char *path, const struct strbuf *key,
-			 struct kallsyms_snapshot *snap)
+/* the whole file at the address its names were written for: nothing to relocate */
+static void *map_fixed(int fd, const struct ksnap_header *h)
+{
+	void *want = (void *)(uintptr_t)h->base, *p;
+
+	if (!h->base || sizeof(void *) != 8 || h->base % KSNAP_ALIGN)
+		return MAP_FAILED;
+	p = mmap(want, h->file_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd,
+		 0);
+	if (p != MAP_FAILED && p != want) { /* a kernel without MAP_FIXED_NOREPLACE: a hint */
+		munmap(p, h->file_size);
+		p = MAP_FAILED;
+	}
+	return p;
+}
+
+int kallsyms_cache__load_opts(const char *path, const struct strbuf *key,
+			      struct kallsyms_snapshot *snap, bool fixed)
 {
 	struct ksnap_header h;
 	struct symbol *syms = NULL;
-	char *keybuf = NULL;
+	char *keybuf = NULL, *pool;
 	void *map = MAP_FAILED;
 	size_t map_len = 0;
+	bool syms_mapped = false;
 	long pagesz = sysconf(_SC_PAGESIZE);
 	struct stat st;
-	u64 prev = 0;
+	u64 prev = 0, pool_addr;
 	int fd, err = 0;
 
 	memset(snap, 0, sizeof(*snap));
@@ -417,7 +442,7 @@ int kallsyms_cache__load(const char *path, const struct strbuf *key,
 	    h.core_prefix > h.nr_syms || h.syms_off % KSNAP_ALIGN || h.pool_off % KSNAP_ALIGN ||
 	    h.syms_off < h.key_off + h.key_len ||
 	    h.pool_off < h.syms_off + h.nr_syms * sizeof(struct symbol) ||
-	    h.pool_off + h.pool_len != h.file_size)
+	    h.pool_off + h.pool_len != h.file_size || h.base > UINT64_MAX - h.file_size)
 		bad("inconsistent layout, ignored", path);
 	if (h.key_len != key->len)
 		bad("made for another kernel, boot or user, rewriting", path);
@@ -432,43 +457,56 @@ int kallsyms_cache__load(const char *path, const struct strbuf *key,
 		if (!memchr(h.reloc[i].name, '\0', sizeof(h.reloc[i].name)))
 			bad("bad relocation entry, ignored", path);
 
-	syms = xmalloc(h.nr_syms ? h.nr_syms * sizeof(*syms) : 1);
-	if (pread_full(fd, syms, h.nr_syms * sizeof(*syms), h.syms_off))
-		bad("cannot read the symbols, ignored", path);
+	/* names are stored as addresses in a mapping of the file at h.base */
+	pool_addr = h.base ? h.base + h.pool_off : 0;
+	if (fixed && (map = map_fixed(fd, &h)) != MAP_FAILED) {
+		map_len = h.file_size;
+		syms = (struct symbol *)((char *)map + h.syms_off);
+		pool = (char *)map + h.pool_off;
+		syms_mapped = true;
+	} else {
+		/* elsewhere: the array is read to the heap and its names relocated */
+		syms = xmalloc(h.nr_syms ? h.nr_syms * sizeof(*syms) : 1);
+		if (pread_full(fd, syms, h.nr_syms * sizeof(*syms), h.syms_off))
+			bad("cannot read the symbols, ignored", path);
+		if (pagesz > 0 && h.pool_off % (u64)pagesz == 0) {
+			map_len = h.pool_len;
+			map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, fd, (off_t)h.pool_off);
+		}
+		if (map == MAP_FAILED) {
+			map = xmalloc(h.pool_len);
+			map_len = 0;
+			if (pread_full(fd, map, h.pool_len, h.pool_off)) {
+				free(map);
+				map = MAP_FAILED;
+				bad("cannot read the names, ignored", path);
+			}
+		}
+		pool = map;
+	}
 	if (ksnap_sum(syms, h.nr_syms * sizeof(*syms), 1) != h.sum_syms)
 		bad("symbol checksum mismatch (corrupt), ignored", path);
-	if (pagesz > 0 && h.pool_off % (u64)pagesz == 0) {
-		map_len = h.pool_len;
-		map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, fd, (off_t)h.pool_off);
-	}
-	if (map == MAP_FAILED) {
-		map = xmalloc(h.pool_len);
-		map_len = 0;
-		if (pread_full(fd, map, h.pool_len, h.pool_off)) {
-			free(map);
-			map = MAP_FAILED;
-			bad("cannot read the names, ignored", path);
-		}
-	}
-	if (ksnap_sum(map, h.pool_len, 2) != h.sum_pool)
+	if (ksnap_sum(pool, h.pool_len, 2) != h.sum_pool)
 		bad("name checksum mismatch (corrupt), ignored", path);
-	if (((const char *)map)[h.pool_len - 1] != '\0')
+	if (pool[h.pool_len - 1] != '\0')
 		bad("names not terminated, ignored", path);
 	for (u64 i = 0; i < h.nr_syms; i++) {
 		struct symbol *s = &syms[i];
-		uintptr_t off = (uintptr_t)s->name;
+		u64 off = (u64)(uintptr_t)s->name - pool_addr;
 
-		if (off >= h.pool_len || s->start < prev)
+		if ((u64)(uintptr_t)s->name < pool_addr || off >= h.pool_len || s->start < prev)
 			bad("symbol %llu out of range or order, ignored", path,
 			    (unsigned long long)i);
 		prev = s->start;
-		s->name = (const char *)map + off;
+		if (!syms_mapped)
+			s->name = pool + off;
 	}
 
 	snap->all.syms = syms;
 	snap->all.nr = h.nr_syms;
 	snap->all.alloc = h.nr_syms;
-	snap->all.pool = map;
+	snap->all.syms_mapped = syms_mapped;
+	snap->all.pool = pool;
 	snap->all.pool_len = h.pool_len;
 	snap->all.pool_alloc = h.pool_len;
 	snap->all.finished = true;
@@ -481,6 +519,7 @@ int kallsyms_cache__load(const char *path, const struct strbuf *key,
 	memcpy(snap->reloc, h.reloc, sizeof(h.reloc));
 	syms = NULL;
 	map = MAP_FAILED;
+	syms_mapped = false;
 out:
 	if (map != MAP_FAILED) {
 		if (map_len)
@@ -488,10 +527,17 @@ out:
 		else
 			free(map);
 	}
-	free(syms);
+	if (!syms_mapped)
+		free(syms);
 	free(keybuf);
 	close(fd);
 	return err;
+}
+
+int kallsyms_cache__load(const char *path, const struct strbuf *key,
+			 struct kallsyms_snapshot *snap)
+{
+	return kallsyms_cache__load_opts(path, key, snap, true);
 }
 
 /*
@@ -528,6 +574,23 @@ static int mkdir_parents(const char *path)
 	return err;
 }
 
+/*
+ * Where later runs map the snapshot: a random 64 KB aligned address in
+ * [16 TB, 80 TB), clear of where x86-64 and arm64 (48-bit) put the program,
+ * heap, libraries and stacks.  A run that finds it taken (another mapping,
+ * ASan's shadow) copies and relocates instead.  0 on 32-bit systems.
+ */
+static u64 pick_base(u64 size)
+{
+	u64 r = 0, lo = 16ULL << 40, span = 64ULL << 40;
+
+	if (sizeof(void *) != 8 || size > (1ULL << 32))
+		return 0;
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		r = (u64)getpid() * KS_P1 ^ (u64)time(NULL) * KS_P2;
+	return lo + (r % ((span - size) / KSNAP_ALIGN)) * KSNAP_ALIGN;
+}
+
 int kallsyms_cache__save(const char *path, const struct strbuf *key,
 			 const struct kallsyms_snapshot *snap)
 {
@@ -536,6 +599,7 @@ int kallsyms_cache__save(const char *path, const struct strbuf *key,
 	struct ksnap_header h;
 	struct ksnap_sum sum;
 	struct symbol *chunk;
+	u64 pool_addr;
 	int fd, err;
 
 	if (!all->finished || !all->pool_len || all->nr > KSNAP_MAX_SYMS ||
@@ -565,12 +629,14 @@ int kallsyms_cache__save(const char *path, const struct strbuf *key,
 	h.pool_len = all->pool_len;
 	h.file_size = h.pool_off + h.pool_len;
 	h.core_prefix = snap->core_prefix;
+	h.base = pick_base(h.file_size);
 	h.nr_reloc = snap->nr_reloc;
 	memcpy(h.reloc, snap->reloc, sizeof(h.reloc));
 
 	chunk = xmalloc(KSNAP_CHUNK * sizeof(*chunk));
 	err = pwrite_full(fd, key->buf, key->len, h.key_off);
-	/* names as pool offsets, padding zeroed: the bytes the checksum covers */
+	/* names as addresses in the mapping at h.base, padding zeroed: what the checksum covers */
+	pool_addr = h.base ? h.base + h.pool_off : 0;
 	ksnap_sum__init(&sum, 1);
 	for (size_t done = 0; !err && done < all->nr; done += KSNAP_CHUNK) {
 		size_t n = all->nr - done < KSNAP_CHUNK ? all->nr - done : KSNAP_CHUNK;
@@ -581,7 +647,8 @@ int kallsyms_cache__save(const char *path, const struct strbuf *key,
 
 			chunk[i].start = s->start;
 			chunk[i].end = s->end;
-			chunk[i].name = (const char *)(uintptr_t)(s->name - all->pool);
+			chunk[i].name = (const char *)(uintptr_t)(pool_addr +
+								  (u64)(s->name - all->pool));
 			chunk[i].binding = s->binding;
 			chunk[i].type = s->type;
 		}

@@ -77,12 +77,20 @@ int kallsyms_cache__key(const char *root, struct strbuf *key);
 
 /**
  * kallsyms_cache__load - read the snapshot at @path into @snap if its key is
- * exactly @key and it checks out.  Returns 0 with @snap filled (the pool
- * mapped read-only, the array on the heap), or a negative error and @snap
- * empty; a reason is logged with pr_debug().
+ * exactly @key and it checks out.  Returns 0 with @snap filled (the file
+ * mapped privately at the address its names were written for, else the
+ * names mapped and the array copied to the heap), or a negative error and
+ * @snap empty; a reason is logged with pr_debug().
  */
 int kallsyms_cache__load(const char *path, const struct strbuf *key,
 			 struct kallsyms_snapshot *snap);
+
+/**
+ * kallsyms_cache__load_opts - kallsyms_cache__load(); @fixed false never
+ * maps the file at its recorded address (the copy-and-relocate path, for tests).
+ */
+int kallsyms_cache__load_opts(const char *path, const struct strbuf *key,
+			      struct kallsyms_snapshot *snap, bool fixed);
 
 /**
  * kallsyms_cache__save - write @snap (its table finished) under @key to

@@ -14,9 +14,9 @@
  * memory images through libelf (symbol-elf.c), build-id notes (build-id.c).
  *
  * Ownership: the symtab owns its array and names; symtab__exit() frees them.
- * The pool may instead be a read-only mapping of a kallsyms snapshot
- * (kallsyms-cache.h): then @map is set, symtab__exit() munmaps it and
- * symtab__add() first copies the names to the heap.
+ * The pool (and maybe the array: @syms_mapped) may instead lie in a private
+ * mapping of a kallsyms snapshot (kallsyms-cache.h): then @map is set,
+ * symtab__exit() munmaps it and symtab__add() first copies both to the heap.
  * Errors come back as KP_ERR_BAD_SYMFILE / KP_ERR_BAD_ELF / -errno with a
  * kp_error() detail naming the file, the line or offset and the problem.
  */
@@ -51,6 +51,7 @@ struct symtab {
 	size_t nr_iv;
 	void *map; /* non-NULL: pool lies in this mapping of map_len bytes (munmap, not free) */
 	size_t map_len;
+	bool syms_mapped; /* syms lie in @map too */
 };
 
 /** symtab__init - an empty table. */
@@ -86,10 +87,10 @@ void symtab__fixup_duplicate(struct symtab *st);
 /** symtab__resolve_names - point every name into the pool (after adds are done). */
 void symtab__resolve_names(struct symtab *st);
 /**
- * symtab__unshare_pool - copy a mapped pool to the heap (names stay valid);
- * a no-op for a table that owns its pool already.
+ * symtab__unshare - copy a mapped pool and array to the heap (names stay
+ * valid); a no-op for a table that owns them already.
  */
-void symtab__unshare_pool(struct symtab *st);
+void symtab__unshare(struct symtab *st);
 /** symtab__find - the symbol containing @addr, or NULL.  O(log n). */
 struct symbol *symtab__find(const struct symtab *st, u64 addr);
 

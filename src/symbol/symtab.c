@@ -19,7 +19,8 @@ void symtab__init(struct symtab *st)
 void symtab__exit(struct symtab *st)
 {
 	free(st->iv);
-	free(st->syms);
+	if (!st->syms_mapped)
+		free(st->syms);
 	if (st->map)
 		munmap(st->map, st->map_len);
 	else
@@ -27,12 +28,20 @@ void symtab__exit(struct symtab *st)
 	memset(st, 0, sizeof(*st));
 }
 
-void symtab__unshare_pool(struct symtab *st)
+void symtab__unshare(struct symtab *st)
 {
 	char *pool;
 
 	if (!st->map)
 		return;
+	if (st->syms_mapped) {
+		struct symbol *syms = xmalloc((st->nr ? st->nr : 1) * sizeof(*syms));
+
+		memcpy(syms, st->syms, st->nr * sizeof(*syms));
+		st->syms = syms;
+		st->alloc = st->nr ? st->nr : 1;
+		st->syms_mapped = false;
+	}
 	pool = xmalloc(st->pool_len ? st->pool_len : 1);
 	memcpy(pool, st->pool, st->pool_len);
 	if (st->finished) {
@@ -51,7 +60,7 @@ void symtab__add(struct symtab *st, u64 start, u64 len, u8 binding, u8 type, con
 {
 	struct symbol *s;
 
-	symtab__unshare_pool(st);
+	symtab__unshare(st);
 	if (st->finished) {
 		/* back to offsets: the pool may move */
 		for (size_t i = 0; i < st->nr; i++)
@@ -542,6 +551,7 @@ void symtab__finish_elf(struct symtab *st, struct symtab *plt)
 	struct rbt t = { NULL };
 	u64 *bounds;
 
+	symtab__unshare(st); /* the array is freed and replaced below */
 	free(st->iv);
 	st->iv = NULL;
 	st->nr_iv = 0;

@@ -55,7 +55,7 @@
 
 #define SAMPLE_DEDUP_MAX_STACKS (1u << 16)
 #define SAMPLE_DEDUP_MAX_WORDS (1u << 20)
-#define SAMPLE_DEDUP_MAX_SEQ (1u << 18)
+#define SAMPLE_DEDUP_MAX_SEQ (1u << 16)
 
 /* what the table compares (a sample, or part of one) */
 struct sample_dedup_key {

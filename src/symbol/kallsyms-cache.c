@@ -14,9 +14,11 @@
  * the array where it lies: no copy, no pointer fix-up, pages shared with the
  * page cache until written.  When that address is taken, the array is read
  * to the heap and its names relocated.  syms_off and pool_off are multiples
- * of 64 KB so the pool can be mapped on any page size.  The snapshot is a cache, never trusted: every offset and
- * size is checked against the file size, each part has a checksum, every
- * name offset is checked against the pool and the array must be sorted.
+ * of 64 KB so the pool alone can be mapped on any page size.
+ *
+ * The snapshot is a cache, never trusted: every offset and size is checked
+ * against the file size, each part has a checksum, every name must lie in
+ * the pool and the array must be sorted.
  */
 #include <errno.h>
 #include <fcntl.h>

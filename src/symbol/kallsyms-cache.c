@@ -164,13 +164,33 @@ static void key_add(struct strbuf *key, const char *tag, const void *data, u64 l
 		strbuf_add(key, data, len);
 }
 
+/* a module's build-id note from sysfs (a rebuilt module reloaded at the same place) */
+static void module_build_id(struct strbuf *norm, const char *root, const char *name, size_t len)
+{
+	struct strbuf path = STRBUF_INIT, note = STRBUF_INIT;
+	u64 n;
+
+	if (memchr(name, '/', len) || (len <= 2 && name[0] == '.'))
+		return;
+	strbuf_addf(&path, "%s/sys/module/%.*s/notes/.note.gnu.build-id", root ? root : "",
+		    (int)len, name);
+	if (strbuf_read_file(&note, path.buf, 4096) < 0)
+		strbuf_reset(&note);
+	n = note.len;
+	strbuf_add(norm, &n, sizeof(n));
+	strbuf_add(norm, note.buf, note.len);
+	strbuf_release(&path);
+	strbuf_release(&note);
+}
+
 /*
  * /proc/modules without the use count and the list of users (fields 3 and
  * 4): they change whenever a VM opens /dev/kvm, and say nothing about where
  * module symbols are.  Every other byte counts (name, size, state, address,
- * taint flags); a line with fewer fields is kept whole.
+ * taint flags), and each module's build-id note; a line with fewer fields is
+ * kept whole.
  */
-static void modules_key(struct strbuf *key, const char *buf, size_t len)
+static void modules_key(struct strbuf *key, const char *root, const char *buf, size_t len)
 {
 	struct strbuf norm = STRBUF_INIT;
 	const char *p = buf, *end = buf + len;
@@ -188,6 +208,7 @@ static void modules_key(struct strbuf *key, const char *buf, size_t len)
 		if (n == 5) {
 			strbuf_add(&norm, f[0], f[2] - f[0]); /* "name size " */
 			strbuf_add(&norm, f[4], eol - f[4]); /* "state 0xaddr ..." */
+			module_build_id(&norm, root, f[0], f[1] - 1 - f[0]);
 		} else {
 			strbuf_add(&norm, p, eol - p);
 		}
@@ -216,7 +237,7 @@ static int key_add_file(struct strbuf *key, const char *root, const char *file, 
 		key_add(key, file, "-", 1); /* absent: differs from any content (length 1, '-') */
 		key_add(key, "errno", &n, sizeof(n));
 	} else if (!strcmp(file, "proc/modules")) {
-		modules_key(key, data.buf, data.len);
+		modules_key(key, root, data.buf, data.len);
 	} else {
 		key_add(key, file, data.buf, data.len);
 	}

@@ -12,7 +12,8 @@
  * A snapshot is used only if its key matches exactly: format version and
  * struct sizes, the boot id, the raw bytes of /sys/kernel/notes (the kernel's
  * build-id), uname release and version, the bytes of /proc/modules but for
- * the use counts and users (they change whenever a VM opens /dev/kvm),
+ * the use counts and users (they change whenever a VM opens /dev/kvm), each
+ * module's build-id note (/sys/module/NAME/notes),
  * the first line of /proc/kallsyms (kptr_restrict: are addresses visible to
  * this user?) and the euid.  It is bounds-checked and checksummed; anything
  * wrong (truncated, corrupt, foreign owner, group/world writable) is ignored

@@ -233,6 +233,26 @@ static void test_key_changes(void **state)
 	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
 	expect_miss(&key2);
 	make_root();
+
+	/* a rebuilt module reloaded at the same address with the same size */
+	put_bytes("sys/module/kvm_intel/notes/.note.gnu.build-id", NOTES, sizeof(NOTES) - 1);
+	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
+	expect_miss(&key2);
+	save_fresh(&key);
+	put_bytes("sys/module/kvm_intel/notes/.note.gnu.build-id", NOTES "X", sizeof(NOTES));
+	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
+	expect_miss(&key2);
+	put_bytes("sys/module/kvm_intel/notes/.note.gnu.build-id", NOTES, sizeof(NOTES) - 1);
+	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
+	assert_int_equal(kallsyms_cache__load(snap_path, &key2, &got), 0);
+	kallsyms_snapshot__exit(&got);
+	{
+		char p[450];
+
+		snprintf(p, sizeof(p), "%s/sys/module/kvm_intel/notes/.note.gnu.build-id", root);
+		unlink(p);
+	}
+	save_fresh(&key);
 	assert_int_equal(kallsyms_cache__key(root, &key2), 0);
 	assert_int_equal(kallsyms_cache__load(snap_path, &key2, &got), 0);
 	kallsyms_snapshot__exit(&got);

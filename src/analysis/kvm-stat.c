@@ -52,6 +52,9 @@ struct evsel_info {
 	u32 off[2], size[2];
 	bool swap; /* the file's byte order is not this machine's */
 	const char *name;
+	/* kvm_stat__peek(): every field readable (size 1, 2, 4, 8), raw bytes they need */
+	bool peek_ok;
+	u32 peek_need;
 };
 
 /* per host thread state */
@@ -490,6 +493,16 @@ int kvm_stat__setup_evlist(struct kvm_stat *kvm, const struct evlist *evlist, co
 					   "as vCPU 0 (as perf does)",
 					   path, info->name);
 		}
+		info->peek_ok = true;
+		for (int f = 0; f < 2; f++) {
+			u32 sz = info->size[f];
+
+			if (!info->field[f])
+				continue;
+			if (sz != 1 && sz != 2 && sz != 4 && sz != 8)
+				info->peek_ok = false;
+			info->peek_need = kp_max(info->peek_need, info->off[f] + sz);
+		}
 	}
 	return 0;
 }
@@ -585,49 +598,34 @@ int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
 	return 0;
 }
 
-/*
- * One field for kvm_stat__peek(): like read_field(), but any problem is left to
- * kvm_stat__decode() (returns false, no message).
- */
-static inline bool peek_field(const struct evsel_info *info, int f,
-			      const struct perf_sample *sample, u64 *val)
+/* one field for kvm_stat__peek(), which checked size and place: as read_field() */
+static inline u64 peek_field(const struct evsel_info *info, int f, const u8 *raw)
 {
-	const u8 *p;
+	const u8 *p = raw + info->off[f];
 
-	if (!info->field[f]) {
-		*val = 0;
-		return true;
-	}
-	if (!sample->raw_data || (u64)info->off[f] + info->size[f] > sample->raw_size)
-		return false;
-	p = (const u8 *)sample->raw_data + info->off[f];
+	if (!info->field[f])
+		return 0;
 	switch (info->size[f]) {
 	case 1:
-		*val = *p;
-		return true;
+		return *p;
 	case 2: {
 		u16 v;
 
-		memcpy(&v, p, 2);
-		*val = info->swap ? __builtin_bswap16(v) : v;
-		return true;
+		__builtin_memcpy(&v, p, 2);
+		return info->swap ? __builtin_bswap16(v) : v;
 	}
 	case 4: {
 		u32 v;
 
-		memcpy(&v, p, 4);
-		*val = info->swap ? __builtin_bswap32(v) : v;
-		return true;
+		__builtin_memcpy(&v, p, 4);
+		return info->swap ? __builtin_bswap32(v) : v;
 	}
-	case 8: {
+	default: {
 		u64 v;
 
-		memcpy(&v, p, 8);
-		*val = info->swap ? __builtin_bswap64(v) : v;
-		return true;
+		__builtin_memcpy(&v, p, 8);
+		return info->swap ? __builtin_bswap64(v) : v;
 	}
-	default:
-		return false;
 	}
 }
 
@@ -639,11 +637,16 @@ int kvm_stat__peek(struct kvm_stat *kvm, const struct evsel *evsel,
 	const struct evsel_info *info;
 	u64 a, b;
 
-	if (evsel->idx < 0 || evsel->idx >= kvm->nr_evinfo)
+	if ((u32)evsel->idx >= (u32)kvm->nr_evinfo)
 		return 0;
 	info = &kvm->evinfo[evsel->idx];
-	if (info->kind == KVM_TP_NONE || !peek_field(info, 0, sample, &a) ||
-	    !peek_field(info, 1, sample, &b) || a > UINT32_MAX)
+	/* anything kvm_stat__decode() would fail on or ignore takes the ordinary way */
+	if (info->kind == KVM_TP_NONE || !info->peek_ok ||
+	    (info->peek_need && (!sample->raw_data || sample->raw_size < info->peek_need)))
+		return 0;
+	a = peek_field(info, 0, sample->raw_data);
+	b = peek_field(info, 1, sample->raw_data);
+	if (a > UINT32_MAX)
 		return 0;
 	/*
 	 * Once a kvm_entry that passes the filters is on its way to the model,

@@ -313,6 +313,7 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 	rep.tool.sample = report_sample;
 	rep.tool.sample_peek = report_peek;
 	rep.tool.sample_fast = report_fast;
+	rep.tool.sample_peek_fields = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
 	rep.tool.comm = report_comm;
 	rep.tool.ordered_events = true;
 	err = perf_data__process(data, &rep.tool);

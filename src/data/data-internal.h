@@ -64,32 +64,37 @@ struct sample_layout {
 	u16 ip, tid, time, addr, id, stream_id, cpu, period;
 	u16 raw; /* offset of the u32 raw size; 0: no RAW */
 	u16 fixed; /* bytes up to the raw size (or the end, without RAW) */
+	/* sample_layout__compile(): 8-byte copies from the record into the sample */
+	u8 nr_copy;
+	struct {
+		u16 src, dst;
+	} copy[8];
 };
 void sample_layout__init(struct sample_layout *l, const struct evsel *evsel);
+/* the copies of the fields still in @l (after init; fields may be zeroed before) */
+void sample_layout__compile(struct sample_layout *l);
 /* every field of @s at its "absent" value, as perf_sample__parse() starts (@evsel NULL: period 0) */
 void perf_sample__init(struct perf_sample *s, const union perf_event *event,
 		       const struct evsel *evsel);
 /*
- * perf_sample__parse() for a simple layout: the same result, but only the
- * fields such a layout can hold are written (the others keep what @s had).
- * Returns false when the record is too short - perf_sample__parse() then
- * gives the error.
+ * perf_sample__parse() for a simple, compiled layout: the same result, but
+ * only the fields of the layout (and misc, cpumode, raw_data, raw_size) are
+ * written: @s must hold the defaults of the others (perf_sample__init(), same
+ * evsel).  Returns false when the record is too short - perf_sample__parse()
+ * then gives the error.
  */
-static inline __attribute__((always_inline)) bool perf_sample__parse_simple(const union perf_event *event,
-					     const struct evsel *evsel,
-					     const struct sample_layout *l, struct perf_sample *s)
+static inline __attribute__((always_inline)) bool perf_sample__parse_simple(
+	const union perf_event *event, const struct sample_layout *l, struct perf_sample *s)
 {
 	const u8 *r = (const u8 *)event;
 	u32 size = event->header.size;
 
 	if (size < (u32)l->fixed + (l->raw ? 4 : 0))
 		return false;
-	s->raw_data = NULL;
-	s->raw_size = 0;
 	if (l->raw) {
 		u32 sz;
 
-		memcpy(&sz, r + l->raw, 4);
+		__builtin_memcpy(&sz, r + l->raw, 4);
 		if (sz > size - l->raw - 4)
 			return false;
 		s->raw_size = sz;
@@ -97,32 +102,9 @@ static inline __attribute__((always_inline)) bool perf_sample__parse_simple(cons
 	}
 	s->misc = event->header.misc;
 	s->cpumode = event->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
-	s->ip = 0;
-	if (l->ip)
-		memcpy(&s->ip, r + l->ip, 8);
-	s->pid = s->tid = (u32)-1;
-	if (l->tid) {
-		memcpy(&s->pid, r + l->tid, 4);
-		memcpy(&s->tid, r + l->tid + 4, 4);
-	}
-	s->time = ~0ULL;
-	if (l->time)
-		memcpy(&s->time, r + l->time, 8);
-	s->addr = 0;
-	if (l->addr)
-		memcpy(&s->addr, r + l->addr, 8);
-	s->id = ~0ULL;
-	if (l->id)
-		memcpy(&s->id, r + l->id, 8);
-	s->stream_id = ~0ULL;
-	if (l->stream_id)
-		memcpy(&s->stream_id, r + l->stream_id, 8);
-	s->cpu = (u32)-1;
-	if (l->cpu)
-		memcpy(&s->cpu, r + l->cpu, 4);
-	s->period = evsel->attr.sample_period;
-	if (l->period)
-		memcpy(&s->period, r + l->period, 8);
+	/* pid+tid are one word; cpu's word takes the padding after it along */
+	for (unsigned int i = 0; i < l->nr_copy; i++)
+		__builtin_memcpy((u8 *)s + l->copy[i].dst, r + l->copy[i].src, 8);
 	return true;
 }
 

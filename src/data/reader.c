@@ -51,6 +51,7 @@
 /* file mode, ordered: from this file size on, records are delivered on a second thread */
 #define WORKER_MIN_SIZE (4u << 20)
 
+
 struct kp_chunk {
 	u32 refs; /* queued records pointing into this chunk */
 	bool open; /* still being filled by its producer */
@@ -130,11 +131,15 @@ struct kp_reader {
 	} batch[OE_BATCHES];
 	u64 nr_submitted, nr_reclaimed; /* batches handed over / given back */
 	size_t nr_pending; /* records in batches A and B */
-	/* tool->sample_peek: the sample layout of each evsel (by idx), filled lazily */
+	/*
+	 * tool->sample_peek: the sample layout of each evsel (by idx), filled
+	 * lazily, and a sample per evsel whose fields its layout lacks stay at
+	 * their defaults
+	 */
 	struct sample_layout *layout;
+	struct perf_sample *peek_samples;
 	bool *layout_done;
 	u32 nr_layout;
-	struct perf_sample peek_sample; /* the fields a simple layout lacks stay at defaults */
 };
 
 struct oe_worker {
@@ -726,16 +731,21 @@ static int oe_flush(struct perf_data *data, u64 limit)
 static inline __attribute__((always_inline)) struct oe_entry *oe_new(struct perf_data *data, u64 ts, u64 off, bool drop)
 {
 	struct kp_reader *rd = data->rd;
-	bool empty = rd->q_nr == rd->q_head && !rd->nr_pending;
+	bool empty;
 	struct oe_entry *e;
 
 	if (ts < rd->last_flush)
 		data->stats.nr_unordered++;
+	if (rd->worker) {
+		/* (the queue is not used then) */
+		if (!rd->nr_pending || ts >= rd->max_ts)
+			rd->max_ts = ts;
+		return oe_append(rd, ts <= rd->next_flush, ts, off, drop);
+	}
+	empty = rd->q_nr == rd->q_head;
 	/* perf resets its maximum when the queue ran empty */
 	if (empty || ts >= rd->max_ts)
 		rd->max_ts = ts;
-	if (rd->worker)
-		return oe_append(rd, ts <= rd->next_flush, ts, off, drop);
 	if (rd->q_alloc && rd->q_nr == rd->q_alloc && rd->q_head >= rd->q_nr - rd->q_head) {
 		/* reuse the delivered slots: moves at most as many entries as were delivered */
 		memmove(rd->q, rd->q + rd->q_head, (rd->q_nr - rd->q_head) * sizeof(*rd->q));
@@ -1090,6 +1100,7 @@ static int peek_sample(struct perf_data *data, union perf_event *ev, struct evse
 {
 	struct kp_reader *rd = data->rd;
 	struct sample_layout *l;
+	struct perf_sample *s;
 	struct oe_entry *e;
 	u64 payload[3];
 	int ret;
@@ -1100,27 +1111,52 @@ static int peek_sample(struct perf_data *data, union perf_event *ev, struct evse
 		if (evsel->idx < 0)
 			return 0;
 		rd->layout = xrealloc(rd->layout, n * sizeof(*rd->layout));
+		rd->peek_samples = xrealloc(rd->peek_samples, n * sizeof(*rd->peek_samples));
 		rd->layout_done = xrealloc(rd->layout_done, n * sizeof(*rd->layout_done));
 		memset(rd->layout_done + rd->nr_layout, 0, (n - rd->nr_layout) * sizeof(bool));
+		/* not simple until done: scan_samples() leaves those to this function */
+		memset(rd->layout + rd->nr_layout, 0, (n - rd->nr_layout) * sizeof(*rd->layout));
 		rd->nr_layout = n;
 	}
 	l = &rd->layout[evsel->idx];
+	s = &rd->peek_samples[evsel->idx];
 	if (!rd->layout_done[evsel->idx]) {
+		u64 want = rd->tool->sample_peek_fields;
+
 		sample_layout__init(l, evsel);
+		if (want) {
+			/* fields not wanted are not copied (size and RAW are still checked) */
+			if (!(want & PERF_SAMPLE_IP))
+				l->ip = 0;
+			if (!(want & PERF_SAMPLE_TID))
+				l->tid = 0;
+			if (!(want & PERF_SAMPLE_ADDR))
+				l->addr = 0;
+			if (!(want & (PERF_SAMPLE_ID | PERF_SAMPLE_IDENTIFIER)))
+				l->id = 0;
+			if (!(want & PERF_SAMPLE_STREAM_ID))
+				l->stream_id = 0;
+			if (!(want & PERF_SAMPLE_CPU))
+				l->cpu = 0;
+			if (!(want & PERF_SAMPLE_PERIOD))
+				l->period = 0;
+			sample_layout__compile(l);
+		}
+		perf_sample__init(s, ev, evsel);
 		rd->layout_done[evsel->idx] = true;
 	}
-	if (!l->simple || !l->time || !perf_sample__parse_simple(ev, evsel, l, &rd->peek_sample))
+	if (!l->simple || !l->time || !perf_sample__parse_simple(ev, l, s))
 		return 0;
-	if (!rd->peek_sample.time || rd->peek_sample.time == ~0ULL)
+	if (!s->time || s->time == ~0ULL)
 		return 0;
-	ret = rd->tool->sample_peek(rd->tool, evsel, &rd->peek_sample, payload);
+	ret = rd->tool->sample_peek(rd->tool, evsel, s, payload);
 	if (ret == 2) {
-		oe_new(data, rd->peek_sample.time, ~0ULL, true);
+		oe_new(data, s->time, ~0ULL, true);
 		return 1;
 	}
 	if (ret != 1)
 		return 0;
-	e = oe_new(data, rd->peek_sample.time, ~0ULL, false);
+	e = oe_new(data, s->time, ~0ULL, false);
 	e->ev = NULL;
 	memcpy(e->payload, payload, sizeof(payload));
 	return 1;
@@ -1138,12 +1174,11 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 	struct kp_reader *rd = data->rd;
 	struct perf_tool *tool = rd->tool;
 	const u8 *base = data->base;
-	struct perf_sample *s = &rd->peek_sample;
 	/* loop invariants the compiler cannot see as such (the stores may alias) */
 	struct evsel *only = data->evlist.nr == 1 ? data->evlist.entries[0] : NULL;
 	const int id_pos = data->evlist.nr > 1 ? data->evlist.id_pos : -1;
 	const struct sample_layout *layout = rd->layout;
-	const bool *layout_done = rd->layout_done;
+	struct perf_sample *samples = rd->peek_samples;
 	const u32 nr_layout = rd->nr_layout;
 	u64 nr = 0;
 
@@ -1151,6 +1186,7 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 		union perf_event *ev = (union perf_event *)(base + off);
 		u32 size = ev->header.size;
 		const struct sample_layout *l;
+		struct perf_sample *s;
 		struct evsel *evsel;
 		struct oe_entry *e;
 		u64 payload[3];
@@ -1171,10 +1207,11 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 			if (!evsel || rd->id_cache[id & 63].id != id)
 				break;
 		}
-		if ((u32)evsel->idx >= nr_layout || !layout_done[evsel->idx])
+		if ((u32)evsel->idx >= nr_layout)
 			break;
 		l = &layout[evsel->idx];
-		if (!l->simple || !l->time || !perf_sample__parse_simple(ev, evsel, l, s) ||
+		s = &samples[evsel->idx];
+		if (!l->simple || !l->time || !perf_sample__parse_simple(ev, l, s) ||
 		    !s->time || s->time == ~0ULL)
 			break;
 		__builtin_prefetch(base + off + 1024);
@@ -2146,6 +2183,7 @@ void perf_data__delete(struct perf_data *data)
 				chunk_put(rd->q[i].chunk);
 		free(rd->q);
 		free(rd->layout);
+		free(rd->peek_samples);
 		free(rd->layout_done);
 		free(rd->tmp);
 		for (int i = 0; i < OE_BATCHES; i++)
@@ -2179,14 +2217,8 @@ int perf_data__process(struct perf_data *data, struct perf_tool *tool)
 				data->path);
 	rd->pipe_started = true;
 	rd->tool = tool;
-	if (tool->sample_peek) {
-		static const union perf_event zero;
-
-		if (!tool->sample_fast)
-			return kp_error(KP_ERR_INTERNAL, "'%s': sample_peek without sample_fast",
-					data->path);
-		perf_sample__init(&rd->peek_sample, &zero, NULL);
-	}
+	if (tool->sample_peek && !tool->sample_fast)
+		return kp_error(KP_ERR_INTERNAL, "'%s': sample_peek without sample_fast", data->path);
 	if (data->is_pipe) {
 		int ret;
 

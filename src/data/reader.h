@@ -93,10 +93,13 @@ struct perf_tool {
 	 * sample() (which reports any error in its place).  sample_peek() must
 	 * not touch the tool's state that sample_fast() and the other
 	 * callbacks use: it runs concurrently with them.
+	 * @sample_peek_fields: the PERF_SAMPLE_* fields sample_peek() reads
+	 * (0: all); the others are left at their defaults.
 	 */
 	int (*sample_peek)(struct perf_tool *tool, struct evsel *evsel,
 			   const struct perf_sample *sample, u64 payload[3]);
 	int (*sample_fast)(struct perf_tool *tool, u64 time, const u64 payload[3]);
+	u64 sample_peek_fields;
 };
 
 /**

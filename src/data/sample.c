@@ -334,6 +334,39 @@ void sample_layout__init(struct sample_layout *l, const struct evsel *evsel)
 		l->raw = off;
 	l->fixed = off;
 	l->simple = true;
+	sample_layout__compile(l);
+}
+
+void sample_layout__compile(struct sample_layout *l)
+{
+	const struct {
+		u16 off;
+		u16 dst;
+	} f[] = {
+		{ l->ip, offsetof(struct perf_sample, ip) },
+		{ l->tid, offsetof(struct perf_sample, pid) },
+		{ l->time, offsetof(struct perf_sample, time) },
+		{ l->addr, offsetof(struct perf_sample, addr) },
+		{ l->id, offsetof(struct perf_sample, id) },
+		{ l->stream_id, offsetof(struct perf_sample, stream_id) },
+		{ l->cpu, offsetof(struct perf_sample, cpu) },
+		{ l->period, offsetof(struct perf_sample, period) },
+	};
+
+	/* the word copies rely on these */
+	_Static_assert(offsetof(struct perf_sample, tid) == offsetof(struct perf_sample, pid) + 4,
+		       "pid and tid adjacent");
+	_Static_assert(offsetof(struct perf_sample, period) >=
+			       offsetof(struct perf_sample, cpu) + 8,
+		       "cpu has a word of its own");
+	l->nr_copy = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
+		if (!f[i].off)
+			continue;
+		l->copy[l->nr_copy].src = f[i].off;
+		l->copy[l->nr_copy].dst = f[i].dst;
+		l->nr_copy++;
+	}
 }
 
 void perf_sample__init(struct perf_sample *s, const union perf_event *event,

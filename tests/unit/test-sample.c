@@ -222,6 +222,101 @@ static void test_each_bit_alone(void **state)
 	}
 }
 
+/*
+ * perf_sample__parse_simple() against perf_sample__parse(): every subset of
+ * the fixed fields with and without RAW, records cut at every length; the
+ * simple parse says yes exactly when the full one succeeds, with the same
+ * sample.  Other fields (READ, CALLCHAIN, ...) make a layout not simple.
+ */
+static void test_simple_layout(void **state)
+{
+	static const u64 fixed[] = { PERF_SAMPLE_IDENTIFIER, PERF_SAMPLE_IP, PERF_SAMPLE_TID,
+				     PERF_SAMPLE_TIME, PERF_SAMPLE_ADDR, PERF_SAMPLE_ID,
+				     PERF_SAMPLE_STREAM_ID, PERF_SAMPLE_CPU, PERF_SAMPLE_PERIOD,
+				     PERF_SAMPLE_RAW };
+	u64 seed = 12345;
+
+	for (u32 mask = 0; mask < 1u << ARRAY_SIZE(fixed); mask++) {
+		struct kp_attr a = { .type = 1, .size = 128, .sample_period = 4000 };
+		struct sample_layout l;
+		struct evsel *e;
+		size_t words = 0;
+		u32 raw = mask >> 7 & 7; /* a few raw sizes, some not a multiple of 8 */
+
+		for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
+			if (mask >> i & 1)
+				a.sample_type |= fixed[i];
+		e = evsel__new(&a, 0);
+		sample_layout__init(&l, e);
+		assert_true(l.simple);
+		for (size_t i = 0; i < ARRAY_SIZE(fixed) - 1; i++)
+			words += mask >> i & 1;
+		for (u32 cut = 0; cut <= words * 8 + (mask & 1u << 9 ? 4 + raw : 0) + 8; cut += 4) {
+			struct perf_sample want, got;
+			u8 rec[256] __attribute__((aligned(8)));
+			struct perf_event_header h = { .type = PERF_RECORD_SAMPLE, .misc = 2 };
+			int err;
+			bool ok;
+
+			for (size_t i = 0; i < sizeof(rec); i++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				rec[i] = (u8)(seed >> 56);
+			}
+			if (mask & 1u << 9)
+				memcpy(rec + 8 + words * 8, &raw, 4);
+			h.size = (u16)(8 + cut);
+			memcpy(rec, &h, sizeof(h));
+			/* the same filler in the padding of both */
+			memset(&want, 0xa5, sizeof(want));
+			err = perf_sample__parse((union perf_event *)rec, e, &want);
+			memset(&got, 0xa5, sizeof(got));
+			perf_sample__init(&got, (union perf_event *)rec, e);
+			ok = perf_sample__parse_simple((union perf_event *)rec, &l, &got);
+			assert_int_equal(ok, err == 0);
+			if (ok) {
+				/* field by field: the copy of cpu's word also fills its padding */
+				assert_int_equal(got.ip, want.ip);
+				assert_int_equal(got.pid, want.pid);
+				assert_int_equal(got.tid, want.tid);
+				assert_int_equal(got.time, want.time);
+				assert_int_equal(got.addr, want.addr);
+				assert_int_equal(got.id, want.id);
+				assert_int_equal(got.stream_id, want.stream_id);
+				assert_int_equal(got.cpu, want.cpu);
+				assert_int_equal(got.period, want.period);
+				assert_int_equal(got.misc, want.misc);
+				assert_int_equal(got.cpumode, want.cpumode);
+				assert_ptr_equal(got.raw_data, want.raw_data);
+				assert_int_equal(got.raw_size, want.raw_size);
+				/* after period, all as perf_sample__init() left them */
+				assert_memory_equal((u8 *)&got + offsetof(struct perf_sample, weight),
+						    (u8 *)&want + offsetof(struct perf_sample, weight),
+						    offsetof(struct perf_sample, misc) -
+							    offsetof(struct perf_sample, weight));
+				assert_null(got.callchain);
+				assert_int_equal(got.branch_nr, 0);
+				assert_null(got.read_data);
+				assert_null(got.user_regs);
+				assert_null(got.user_stack);
+				assert_null(got.intr_regs);
+				assert_null(got.aux_data);
+			}
+		}
+		evsel__delete(e);
+	}
+	/* anything else makes it not simple */
+	{
+		struct kp_attr a = { .type = 1, .size = 128,
+				     .sample_type = PERF_SAMPLE_TIME | PERF_SAMPLE_CALLCHAIN };
+		struct evsel *e = evsel__new(&a, 0);
+		struct sample_layout l;
+
+		sample_layout__init(&l, e);
+		assert_false(l.simple);
+		evsel__delete(e);
+	}
+}
+
 static void test_absurd_counts(void **state)
 {
 	struct kp_attr a = { .type = 1, .size = 128,
@@ -334,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_all_fields_group),
 		cmocka_unit_test(test_each_bit_alone),
 		cmocka_unit_test(test_absurd_counts),
+		cmocka_unit_test(test_simple_layout),
 		cmocka_unit_test(test_id_trailer),
 		cmocka_unit_test(test_event_names),
 	};

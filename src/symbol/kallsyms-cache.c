@@ -20,6 +20,7 @@
  * against the file size, each part has a checksum, every name must lie in
  * the pool and the array must be sorted.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -614,6 +615,42 @@ static u64 pick_base(u64 size)
 	return lo + (r % ((span - size) / KSNAP_ALIGN)) * KSNAP_ALIGN;
 }
 
+/*
+ * Temporary files a killed run left behind ("PATH.XXXXXX" older than ten
+ * minutes, ours): removed, so they cannot pile up.  Younger ones may belong
+ * to a run writing right now.
+ */
+static void remove_stale_temps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct strbuf dir = STRBUF_INIT;
+	size_t baselen;
+	struct dirent *de;
+	time_t now = time(NULL);
+	DIR *d;
+
+	if (!slash)
+		return;
+	strbuf_add(&dir, path, (size_t)(slash - path));
+	baselen = strlen(slash + 1);
+	d = opendir(dir.len ? dir.buf : "/");
+	if (d) {
+		while ((de = readdir(d))) {
+			struct stat st;
+
+			if (strlen(de->d_name) != baselen + 7 ||
+			    strncmp(de->d_name, slash + 1, baselen) || de->d_name[baselen] != '.')
+				continue;
+			if (!fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+			    S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+			    st.st_mtime < now - 600 && !unlinkat(dirfd(d), de->d_name, 0))
+				pr_debug("kallsyms cache: removed stale '%s/%s'", dir.buf, de->d_name);
+		}
+		closedir(d);
+	}
+	strbuf_release(&dir);
+}
+
 int kallsyms_cache__save(const char *path, const struct strbuf *key,
 			 const struct kallsyms_snapshot *snap)
 {
@@ -631,6 +668,7 @@ int kallsyms_cache__save(const char *path, const struct strbuf *key,
 	err = mkdir_parents(path);
 	if (err)
 		return err;
+	remove_stale_temps(path);
 	strbuf_addf(&tmp, "%s.XXXXXX", path);
 	fd = mkstemp(tmp.buf); /* mode 0600 */
 	if (fd < 0) {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "symbol/kallsyms-cache.h"
@@ -360,6 +361,36 @@ static void test_corrupt(void **state)
 	strbuf_release(&key);
 }
 
+/* a temporary file a killed run left: removed when old, kept while a writer may own it */
+static void test_stale_temps(void **state)
+{
+	struct strbuf key = STRBUF_INIT;
+	char old_tmp[450], new_tmp[450], other[450];
+	struct timeval tv[2] = { { 1000, 0 }, { 1000, 0 } };
+
+	(void)state;
+	make_root();
+	save_fresh(&key);
+	snprintf(old_tmp, sizeof(old_tmp), "%s.AbC123", snap_path);
+	snprintf(new_tmp, sizeof(new_tmp), "%s.XyZ789", snap_path);
+	snprintf(other, sizeof(other), "%s.keep", snap_path);
+	for (int i = 0; i < 3; i++) {
+		FILE *fp = fopen(i == 0 ? old_tmp : i == 1 ? new_tmp : other, "w");
+
+		assert_non_null(fp);
+		fclose(fp);
+	}
+	assert_int_equal(utimes(old_tmp, tv), 0);
+	assert_int_equal(utimes(other, tv), 0);
+	save_fresh(&key);
+	assert_int_equal(access(old_tmp, F_OK), -1);
+	assert_int_equal(access(new_tmp, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	unlink(new_tmp);
+	unlink(other);
+	strbuf_release(&key);
+}
+
 static void test_unwritable(void **state)
 {
 	struct strbuf key = STRBUF_INIT;
@@ -485,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_key_changes),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_stale_temps),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_sudo_home),
 		cmocka_unit_test(test_path_env),

@@ -28,7 +28,8 @@ run cold
 [ -f "$SNAP" ] || fail "cold run wrote no snapshot $SNAP"
 [ "$(stat -c %a "$SNAP")" = 600 ] || fail "snapshot mode is $(stat -c %a "$SNAP"), want 600"
 [ "$(stat -c %a "$C")" = 700 ] || fail "cache dir mode is $(stat -c %a "$C"), want 700"
-grep -q '\[k\] [a-z_]' cold.out || fail "no kernel symbol resolved (the test needs some)"
+grep -q '\[k\] [a-z_]' cold.out ||
+	skip "no kernel symbol resolved (kernel samples hidden from this user?)"
 grep -q 'symbols from the snapshot' cold.err && fail "cold run claims to have used a snapshot"
 
 run warm
@@ -53,7 +54,9 @@ check_same cold.cmp trunc.cmp
 
 # one flipped byte in the symbol array and one in the names
 for off in 65600 $((size - 100)); do
-	printf '\377' | dd of="$SNAP" bs=1 seek="$off" conv=notrunc 2>/dev/null
+	b=$(od -An -tu1 -j "$off" -N1 "$SNAP" | tr -d ' ')
+	printf "\\$(printf %o $(( (b + 1) % 256 )))" | dd of="$SNAP" bs=1 seek="$off" conv=notrunc 2>/dev/null
+	[ "$(od -An -tu1 -j "$off" -N1 "$SNAP" | tr -d ' ')" != "$b" ] || fail "byte $off not changed"
 	run corrupt
 	grep -q 'ignored' corrupt.err || { cat corrupt.err >&2; fail "corrupt snapshot (byte $off) not ignored"; }
 	check_same cold.cmp corrupt.cmp

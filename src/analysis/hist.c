@@ -1150,6 +1150,11 @@ bool hists__dedup_note_key(struct hists *hists, const struct hist_key *key, bool
 	return (t->flags & (TRACK_LOW | TRACK_HIGH)) == (TRACK_LOW | TRACK_HIGH);
 }
 
+bool hists__dedup_tainted(const struct hists *hists)
+{
+	return hists->dedup && hists->dedup->tainted;
+}
+
 bool hists__dedup_note_frame(struct hists *hists, const void *dso, bool has_sym, u64 base,
 			     bool record)
 {

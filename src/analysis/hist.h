@@ -227,6 +227,13 @@ void hists__append_callchain_n(struct hists *hists, struct hist_entry *he,
 bool hists__dedup_note_key(struct hists *hists, const struct hist_key *key, bool record);
 
 /**
+ * hists__dedup_tainted - true once hists__dedup_note_key() answers true for
+ * every key, for good (an unresolved symbol without a dso key before sym):
+ * the consumer may as well stop de-duplicating.
+ */
+bool hists__dedup_tainted(const struct hists *hists);
+
+/**
  * hists__dedup_note_frame - the same for a callchain frame appended to a
  * tree (-g): its DSO (identity; NULL without map), whether it has a symbol,
  * and its mapping base (raw address minus map-relative address).

@@ -88,8 +88,13 @@ static bool stack__equal(const struct sample_dedup *d, const struct sample_dedup
 	if (!k->callchain)
 		return true;
 	w = d->words + s->chain_off;
-	return w[0] == k->callchain->nr &&
-	       !memcmp(w + 1, k->callchain->ips, k->callchain->nr * sizeof(u64));
+	if (w[0] != k->callchain->nr)
+		return false;
+	/* chains are short: a loop beats the call to memcmp() */
+	for (u64 i = 0; i < k->callchain->nr; i++)
+		if (w[i + 1] != k->callchain->ips[i])
+			return false;
+	return true;
 }
 
 static bool seq__push(struct sample_dedup *d, u32 idx, u64 period)

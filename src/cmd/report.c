@@ -329,6 +329,15 @@ static u32 report__window_check(struct report *rep, bool record)
 	return nr_marked;
 }
 
+/* whether every histogram's lookups depend on shapes for good */
+static bool report__dedup_hopeless(const struct report *rep)
+{
+	for (int i = 0; i < rep->nr_hists; i++)
+		if (rep->hists[i] && !hists__dedup_tainted(rep->hists[i]))
+			return false;
+	return true;
+}
+
 /*
  * Add the window's samples to the hists and empty it (see sample-dedup.h):
  * each distinct stack once with its sums, in first-seen order; when some
@@ -374,6 +383,8 @@ static void report__flush(struct report *rep)
 	}
 	rep->nr_windows++;
 	sample_dedup__reset(d);
+	if (nr_marked && report__dedup_hopeless(rep))
+		rep->use_dedup = false; /* every window would go sample by sample */
 }
 
 /* sample_dedup__add_if(): a new stack joins the window unless it may load a kernel */

@@ -61,12 +61,22 @@ static inline u64 kp_hash_word(u64 h, u64 v)
 	return (((h << 5) | (h >> 59)) ^ v) * KP_WORD_HASH_MUL;
 }
 
-/** kp_hash_words - kp_hash_word() over @n words at @w. */
+/**
+ * kp_hash_words - mix the @n words at @w into @h: two independent lanes
+ * (even and odd words) so that the multiplies overlap, joined at the end.
+ */
 static inline u64 kp_hash_words(u64 h, const u64 *w, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	u64 h2 = h ^ n;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2) {
 		h = kp_hash_word(h, w[i]);
-	return h;
+		h2 = kp_hash_word(h2, w[i + 1]);
+	}
+	if (i < n)
+		h = kp_hash_word(h, w[i]);
+	return kp_hash_word(h, h2);
 }
 
 /** kp_hash_final - avalanche @h (murmur3's fmix64) so that every bit depends on every input bit. */

@@ -307,6 +307,7 @@ static void test_shape_notes(void **state)
 	assert_false(hists__dedup_note_key(&h, &other, true));
 	assert_false(hists__dedup_note_key(&h, &lo, false));
 	assert_true(hists__dedup_note_key(&h, &hi, true)); /* both halves in (c, no dso) */
+	assert_false(hists__dedup_tainted(&h));
 	assert_true(hists__dedup_note_key(&h, &lo, false));
 	hi.comm = "d";
 	hi.ip = 0x2000;
@@ -320,8 +321,10 @@ static void test_shape_notes(void **state)
 	hists__init(&h, &sort, false, NULL);
 	assert_false(hists__dedup_note_key(&h, &res, true));
 	assert_false(hists__dedup_note_key(&h, &lo, false));
+	assert_false(hists__dedup_tainted(&h));
 	assert_true(hists__dedup_note_key(&h, &lo, true));
 	assert_true(hists__dedup_note_key(&h, &res, false));
+	assert_true(hists__dedup_tainted(&h));
 	hists__exit(&h);
 
 	/* no sym key: no walks */

@@ -73,8 +73,13 @@ struct kp_reader {
 	struct oe_entry *tmp;
 	size_t tmp_alloc;
 	u64 next_flush, max_ts, last_flush;
-	/* file mode: mapped pages below @released were given back to the kernel */
-	u64 released;
+	/*
+	 * file mode: mapped pages below @released were given back to the
+	 * kernel; below @release_to nothing is needed any more (the worker,
+	 * if there is one, gives those pages back between its batches:
+	 * @release_want is what it is asked for, both atomic)
+	 */
+	u64 released, release_to, release_want;
 	u64 release_step;
 	/* the reading loops try release_behind() from this offset on */
 	u64 release_next;
@@ -440,6 +445,7 @@ static void oe_prepare(struct kp_reader *rd)
 }
 
 static int deliver(struct perf_data *data, union perf_event *ev, struct evsel *evsel, u64 off);
+static void worker_release(struct perf_data *data);
 
 /* ---------------------------------------------------------------- worker */
 
@@ -520,6 +526,7 @@ static void *oe_worker_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (!failed)
 			err = oe_worker_deliver(w, b);
+		worker_release(w->data);
 		pthread_mutex_lock(&w->lock);
 		if (err && !w->err) {
 			w->err = err;
@@ -796,7 +803,7 @@ static void release_behind(struct perf_data *data, u64 pos)
 		return;
 	/* whether it works or not, try again a step (or, if held back, a bit) further */
 	rd->release_next = pos + kp_max(rd->release_step / 8, rd->page_size);
-	if (pos < rd->released + rd->release_step)
+	if (pos < rd->release_to + rd->release_step)
 		return;
 	for (size_t i = rd->q_head; i < rd->q_nr; i++) {
 		const struct oe_entry *e = &rd->q[i];
@@ -808,12 +815,31 @@ static void release_behind(struct perf_data *data, u64 pos)
 	for (int k = 0; k < OE_BATCHES; k++)
 		low = kp_min(low, rd->batch[k].min_off);
 	low &= ~(rd->page_size - 1);
-	if (low < rd->released + rd->release_step)
+	if (low < rd->release_to + rd->release_step)
 		return;
-	madvise((void *)(data->base + rd->released), low - rd->released, MADV_DONTNEED);
+	rd->release_to = low;
 	rd->release_next = low + rd->release_step;
+	if (rd->worker) {
+		/* the unmapping (and its TLB flushes) is the worker's: this thread is the busier */
+		__atomic_store_n(&rd->release_want, low, __ATOMIC_RELAXED);
+		return;
+	}
+	madvise((void *)(data->base + rd->released), low - rd->released, MADV_DONTNEED);
 	/* atomic: the worker's callbacks may ask (perf_data__released(), for tests) */
 	__atomic_store_n(&rd->released, low, __ATOMIC_RELAXED);
+}
+
+/* the worker, between batches: give back what the reading thread asked for */
+static void worker_release(struct perf_data *data)
+{
+	struct kp_reader *rd = data->rd;
+	u64 want = __atomic_load_n(&rd->release_want, __ATOMIC_RELAXED);
+	u64 have = __atomic_load_n(&rd->released, __ATOMIC_RELAXED);
+
+	if (want <= have)
+		return;
+	madvise((void *)(data->base + have), want - have, MADV_DONTNEED);
+	__atomic_store_n(&rd->released, want, __ATOMIC_RELAXED);
 }
 
 u64 perf_data__released(const struct perf_data *data)
@@ -829,7 +855,7 @@ void perf_data__set_threaded(struct perf_data *data, int mode)
 void perf_data__set_release_step(struct perf_data *data, u64 step)
 {
 	data->rd->release_step = KP_ALIGN(kp_max(step, (u64)1), data->rd->page_size);
-	data->rd->release_next = data->rd->released + data->rd->release_step;
+	data->rd->release_next = data->rd->release_to + data->rd->release_step;
 }
 
 /* ---------------------------------------------------------------- delivery */

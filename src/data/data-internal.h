@@ -73,7 +73,7 @@ struct sample_layout {
 void sample_layout__init(struct sample_layout *l, const struct evsel *evsel);
 /* the copies of the fields still in @l (after init; fields may be zeroed before) */
 void sample_layout__compile(struct sample_layout *l);
-/* every field of @s at its "absent" value, as perf_sample__parse() starts (@evsel NULL: period 0) */
+/* every field of @s "absent", as perf_sample__parse() starts (@evsel NULL: period 0) */
 void perf_sample__init(struct perf_sample *s, const union perf_event *event,
 		       const struct evsel *evsel);
 /*

@@ -634,8 +634,8 @@ static inline __attribute__((always_inline)) struct oe_batch *oe_slot(struct kp_
 }
 
 /* a new entry of batch A (due at the next flush) or B; NULL: @drop, not stored */
-static inline __attribute__((always_inline)) struct oe_entry *oe_append(struct kp_reader *rd, bool due, u64 ts, u64 off,
-					 bool drop)
+static inline __attribute__((always_inline)) struct oe_entry *
+oe_append(struct kp_reader *rd, bool due, u64 ts, u64 off, bool drop)
 {
 	struct oe_batch *b = oe_slot(rd, rd->nr_submitted + !due);
 	struct oe_entry *e;
@@ -735,7 +735,8 @@ static int oe_flush(struct perf_data *data, u64 limit)
  * A new queue entry for time @ts, its other fields to be filled; @off: where
  * the record lies in the file mapping, ~0 if it does not or is not used.
  */
-static inline __attribute__((always_inline)) struct oe_entry *oe_new(struct perf_data *data, u64 ts, u64 off, bool drop)
+static inline __attribute__((always_inline)) struct oe_entry *
+oe_new(struct perf_data *data, u64 ts, u64 off, bool drop)
 {
 	struct kp_reader *rd = data->rd;
 	bool empty;
@@ -2244,7 +2245,8 @@ int perf_data__process(struct perf_data *data, struct perf_tool *tool)
 	rd->pipe_started = true;
 	rd->tool = tool;
 	if (tool->sample_peek && !tool->sample_fast)
-		return kp_error(KP_ERR_INTERNAL, "'%s': sample_peek without sample_fast", data->path);
+		return kp_error(KP_ERR_INTERNAL, "'%s': sample_peek without sample_fast",
+				data->path);
 	if (data->is_pipe) {
 		int ret;
 

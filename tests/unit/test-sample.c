@@ -274,6 +274,8 @@ static void test_simple_layout(void **state)
 			ok = perf_sample__parse_simple((union perf_event *)rec, &l, &got);
 			assert_int_equal(ok, err == 0);
 			if (ok) {
+				size_t from = offsetof(struct perf_sample, weight);
+
 				/* field by field: the copy of cpu's word also fills its padding */
 				assert_int_equal(got.ip, want.ip);
 				assert_int_equal(got.pid, want.pid);
@@ -289,10 +291,8 @@ static void test_simple_layout(void **state)
 				assert_ptr_equal(got.raw_data, want.raw_data);
 				assert_int_equal(got.raw_size, want.raw_size);
 				/* after period, all as perf_sample__init() left them */
-				assert_memory_equal((u8 *)&got + offsetof(struct perf_sample, weight),
-						    (u8 *)&want + offsetof(struct perf_sample, weight),
-						    offsetof(struct perf_sample, misc) -
-							    offsetof(struct perf_sample, weight));
+				assert_memory_equal((u8 *)&got + from, (u8 *)&want + from,
+						    offsetof(struct perf_sample, misc) - from);
 				assert_null(got.callchain);
 				assert_int_equal(got.branch_nr, 0);
 				assert_null(got.read_data);

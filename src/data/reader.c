@@ -25,6 +25,12 @@
  * File mode: the pages of the mapping that no queued record can point into
  * any more are given back as reading goes on (release_behind()), so the
  * resident size stays at a few rounds of data instead of the whole file.
+ *
+ * A tool with sample_peek() (stat report) gets, on the reading thread, the
+ * samples of events with a simple layout (scan_samples(): a tight loop over
+ * such records) and packs each into three words that are queued instead of a
+ * pointer to the record: the worker then never touches the file, and pages
+ * are given back right behind reading.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -94,7 +94,8 @@ struct perf_tool {
 	 * not touch the tool's state that sample_fast() and the other
 	 * callbacks use: it runs concurrently with them.
 	 * @sample_peek_fields: the PERF_SAMPLE_* fields sample_peek() reads
-	 * (0: all); the others are left at their defaults.
+	 * (0: all); the others are left at their defaults.  sample() must
+	 * still handle every sample: small files and pipes do not peek.
 	 */
 	int (*sample_peek)(struct perf_tool *tool, struct evsel *evsel,
 			   const struct perf_sample *sample, u64 payload[3]);

@@ -13,9 +13,10 @@
  *
  * Why the output stays byte-identical:
  *  - the key holds every sample field the resolution and the histogram
- *    insertion read: event index, pid, tid, header.misc (cpumode), ip, the raw callchain
- *    words, and the cpu when the consumer's output shows it (the caller says
- *    so at __init);
+ *    insertion read: event index, pid, tid, header.misc (cpumode), ip, the
+ *    raw callchain words, and the cpu when the consumer's output shows it
+ *    (the caller says so at __init); other per-sample data (time for
+ *    --pprof) makes the consumer bypass the table;
  *  - between two machine events the machine state (threads, comms, maps,
  *    symbols) is constant, so every sample of one key resolves to the same
  *    answer; the first-seen sample's other fields (cpu when not compared)
@@ -25,7 +26,8 @@
  *    processing: an entry is created by the earliest sample that maps to it,
  *    and that sample's stack is first seen exactly there (an earlier sample
  *    with the same stack would map to it too);
- *  - counts and periods are integer sums, which do not depend on order.
+ *  - counts and periods are integer sums, which do not depend on order
+ *    (script --folded needs no more: its lines are sorted at the end).
  * The exceptions are lookups whose result depends on the shape of the
  * structure searched rather than on its contents (perf's entries_in walk
  * with a comparator that is no order, the callchain trees' child search,

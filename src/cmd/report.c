@@ -83,8 +83,14 @@ struct report {
 	struct sample_dedup dedup;
 	bool use_dedup; /* off with --pprof (times), --guest-summary, KVMPROF_NO_DEDUP */
 	bool dedup_check; /* lookups may depend on shapes: check each window */
-	u64 nr_windows, nr_slow_windows, nr_slow_stacks, nr_direct;
+	u64 nr_windows, nr_slow_windows, nr_slow_stacks, nr_direct, nr_plain_windows;
 	bool note_kernel; /* report__add() tells the table which kernels it reached */
+	/*
+	 * report__add() records its keys and frames in the hists (what they say
+	 * about later windows must cover every insertion, also those made
+	 * without the window check)
+	 */
+	bool note_keys;
 	const struct perf_sample *cur_sample; /* for report__admit() */
 };
 
@@ -224,6 +230,10 @@ static void report__add_callchain(struct report *rep, struct hists *hists,
 	char level = al->level;
 	u8 cpumode = al->cpumode;
 
+	if (rep->note_keys && rep->use_callchain)
+		for (size_t i = 0; i < n; i++)
+			hists__dedup_note_frame(hists, rep->entries[i].dso, rep->order[i]->al.sym,
+						rep->order[i]->ip - rep->order[i]->al.addr, true);
 	hists__append_callchain_n(hists, self, rep->entries, (u32)n, sample->period, count);
 	if (!rep->cumulate)
 		return;
@@ -232,6 +242,8 @@ static void report__add_callchain(struct report *rep, struct hists *hists,
 		struct hist_key key;
 
 		report__chain_key(rep, al, sample, i, &level, &cpumode, &key);
+		if (rep->note_keys)
+			hists__dedup_note_key(hists, &key, true);
 		he = hists__add_callchain_entry_n(hists, &key, sample->period, cpumode, count);
 		/* the accumulated entry's tree: the chain from this frame on */
 		hists__append_callchain_n(hists, he, rep->entries + i, (u32)(n - i), sample->period,
@@ -255,6 +267,8 @@ static void report__add(struct report *rep, const struct perf_sample *sample, in
 	if (rep->gsum)
 		guest_summary__add(&rep->gsum[idx], (s32)sample->pid, al.cpumode, sample->period);
 	hist_key__from_al(&key, &al, sample);
+	if (rep->note_keys)
+		hists__dedup_note_key(hists, &key, true);
 	he = hists__add_sample_n(hists, &key, sample->period, al.cpumode, count);
 	if ((rep->cumulate || rep->use_callchain) && sample->callchain)
 		report__add_callchain(rep, hists, he, sample, &al, count);
@@ -273,7 +287,9 @@ static void report__add(struct report *rep, const struct perf_sample *sample, in
 	}
 }
 
-#define STACK_ONE_BY_ONE 1 /* sample_dedup_stack.flags: lookups depend on shapes */
+/* sample_dedup_stack.flags */
+#define STACK_ONE_BY_ONE 1 /* lookups depend on shapes */
+#define STACK_NOTED 2 /* keys recorded */
 
 /*
  * Tell the hists every key and frame the window's distinct stacks will look
@@ -352,6 +368,28 @@ static void report__flush(struct report *rep)
 
 	if (!sample_dedup__nr(d))
 		return;
+	if (rep->dedup_check && sample_dedup__nr_seq(d) < 3 * sample_dedup__nr(d)) {
+		/*
+		 * Few repeats: checking costs more than it saves.  Sample by
+		 * sample is exact whatever the shapes; each stack's keys are
+		 * recorded at its first sample.
+		 */
+		for (u32 i = 0; i < sample_dedup__nr_seq(d); i++) {
+			u64 period;
+			struct sample_dedup_stack *st = &d->stacks[sample_dedup__seq(d, i, &period)];
+
+			sample_dedup__to_sample(d, st, &sample);
+			sample.period = period;
+			rep->note_keys = !(st->flags & STACK_NOTED);
+			st->flags |= STACK_NOTED;
+			report__add(rep, &sample, (int)st->idx, 1);
+		}
+		rep->note_keys = false;
+		rep->nr_windows++;
+		rep->nr_plain_windows++;
+		sample_dedup__reset(d);
+		return;
+	}
 	if (rep->dedup_check) {
 		report__window_check(rep, true);
 		nr_marked = report__window_check(rep, false);
@@ -429,15 +467,19 @@ static int report__sample(struct perf_tool *tool, union perf_event *event,
 		/* it may change the machines: alone, at its place, ending the window */
 		report__flush(rep);
 		rep->note_kernel = true;
+		rep->note_keys = rep->dedup_check;
 		report__add(rep, sample, evsel->idx, 1);
 		rep->note_kernel = false;
+		rep->note_keys = false;
 		rep->nr_direct++;
 		return 0;
 	}
 	if (ret < 0) {
 		/* a chain longer than any window: on its own, in order */
 		report__flush(rep);
+		rep->note_keys = rep->dedup_check;
 		report__add(rep, sample, evsel->idx, 1);
+		rep->note_keys = false;
 	}
 	return 0;
 }
@@ -833,11 +875,12 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 	}
 	report__flush(&rep);
 	pr_debug("report: %llu samples in %llu windows, %llu distinct stacks resolved "
-		 "(%llu added sample by sample, in %llu windows), %llu samples processed alone",
+		 "(%llu added sample by sample, in %llu windows; %llu windows with few "
+		 "repeats sample by sample), %llu samples processed alone",
 		 (unsigned long long)rep.dedup.nr_added, (unsigned long long)rep.nr_windows,
 		 (unsigned long long)rep.dedup.nr_flushed_stacks,
 		 (unsigned long long)rep.nr_slow_stacks, (unsigned long long)rep.nr_slow_windows,
-		 (unsigned long long)rep.nr_direct);
+		 (unsigned long long)rep.nr_plain_windows, (unsigned long long)rep.nr_direct);
 	if (!report__nr_entries(&rep)) {
 		/* like perf: not an error, the table is just empty */
 		fprintf(stderr, "warning: the %s data has no samples\n", input);

@@ -17,10 +17,19 @@
 struct cc_print {
 	struct strbuf *sb;
 	const struct callchain_param *param;
-	/* bit i: draw the "|" of depth i (perf's depth mask, unbounded here) */
-	u8 *bits;
-	size_t alloc_bits;
 };
+
+/*
+ * perf's depth mask is an int and its bit for depth i is (1 << i): on x86 the
+ * shift count wraps at 32, so depth i and depth i + 32 share a bit and deep
+ * chains (32 frames and more) draw the "|" of a shallower column.  The mask
+ * is passed down by value, as in perf, so what a deeper level sets never
+ * comes back up.
+ */
+static inline u32 depth_bit(int i)
+{
+	return 1U << (i & 31);
+}
 
 static void add_frame_name(struct strbuf *sb, const struct chain_entry *e)
 {
@@ -62,20 +71,12 @@ static void add_margin(struct cc_print *p, int left_margin)
 	strbuf_addchars(p->sb, ' ', 12 + left_margin);
 }
 
-static void set_bit(struct cc_print *p, int depth, bool on)
-{
-	ALLOC_GROW(p->bits, (size_t)depth + 1, p->alloc_bits);
-	p->bits[depth] = on;
-}
-
 /* the line between two branches: every open column, the current one included */
-static void add_graph_line(struct cc_print *p, int depth, int left_margin)
+static void add_graph_line(struct cc_print *p, int depth, u32 mask, int left_margin)
 {
 	add_margin(p, left_margin);
 	for (int i = 0; i < depth; i++) {
-		bool bar = i == depth - 1 || p->bits[i];
-
-		strbuf_addch(p->sb, bar ? '|' : ' ');
+		strbuf_addch(p->sb, mask & depth_bit(i) ? '|' : ' ');
 		strbuf_addchars(p->sb, ' ', GRAPH_COLUMN - 1);
 	}
 	strbuf_addch(p->sb, '\n');
@@ -83,12 +84,12 @@ static void add_graph_line(struct cc_print *p, int depth, int left_margin)
 
 /* one frame of a branch; the first frame carries the branch's value */
 static void add_graph_frame(struct cc_print *p, const struct chain_node *node,
-			    const struct chain_entry *e, const char *name, int depth, bool first,
-			    u64 total, int left_margin)
+			    const struct chain_entry *e, const char *name, int depth, u32 mask,
+			    bool first, u64 total, int left_margin)
 {
 	add_margin(p, left_margin);
 	for (int i = 0; i < depth; i++) {
-		strbuf_addch(p->sb, p->bits[i] ? '|' : ' ');
+		strbuf_addch(p->sb, mask & depth_bit(i) ? '|' : ' ');
 		if (first && i == depth - 1) {
 			strbuf_addstr(p->sb, "--");
 			add_node_value(p, node, total);
@@ -106,28 +107,29 @@ static void add_graph_frame(struct cc_print *p, const struct chain_node *node,
 
 static void print_graph_level(struct cc_print *p, const struct chain_node *parent,
 			      struct chain_node *const *list, u32 nr, u64 total, int depth,
-			      int left_margin)
+			      u32 mask, int left_margin)
 {
 	bool rel = p->param->mode == CHAIN_GRAPH_REL;
 	u64 remaining = total, cumul_count = 0;
-	u32 printed = 0;
+	u32 printed = 0, new_mask = mask;
 
-	set_bit(p, depth - 1, true);
 	for (u32 k = 0; k < nr; k++) {
 		const struct chain_node *child = list[k];
 		u64 cumul = chain_node__cumul_hits(child);
 
 		remaining -= cumul;
 		cumul_count += chain_node__cumul_counts(child);
-		add_graph_line(p, depth, left_margin);
 		/* the last branch closes its column, unless "[...]" follows */
 		if (k == nr - 1 && (!rel || !remaining))
-			p->bits[depth - 1] = false;
+			new_mask &= ~depth_bit(depth - 1);
+		/* the separator still links the column */
+		add_graph_line(p, depth, mask, left_margin);
 		for (u32 i = 0; i < child->nr_val; i++)
-			add_graph_frame(p, child, &child->val[i], NULL, depth, i == 0, total,
-					left_margin);
+			add_graph_frame(p, child, &child->val[i], NULL, depth, new_mask, i == 0,
+					total, left_margin);
 		print_graph_level(p, child, child->sorted, child->nr_sorted,
-				  rel ? child->children_hit : total, depth + 1, left_margin);
+				  rel ? child->children_hit : total, depth + 1,
+				  new_mask | depth_bit(depth), left_margin);
 		if (++printed == p->param->print_limit)
 			break;
 	}
@@ -139,8 +141,8 @@ static void print_graph_level(struct cc_print *p, const struct chain_node *paren
 				return;
 			rem.count = parent->children_count - cumul_count;
 		}
-		p->bits[depth - 1] = false;
-		add_graph_frame(p, &rem, NULL, "[...]", depth, true, total, left_margin);
+		new_mask &= ~depth_bit(depth - 1);
+		add_graph_frame(p, &rem, NULL, "[...]", depth, new_mask, true, total, left_margin);
 	}
 }
 
@@ -179,7 +181,7 @@ static void print_graph(struct cc_print *p, const struct chain_root *root, u64 t
 	}
 	if (p->param->mode == CHAIN_GRAPH_REL)
 		total = parent_samples;
-	print_graph_level(p, top, top->sorted, top->nr_sorted, total, 1, left_margin);
+	print_graph_level(p, top, top->sorted, top->nr_sorted, total, 1, depth_bit(0), left_margin);
 	if (p->sb->len != start)
 		strbuf_addch(p->sb, '\n');
 }
@@ -263,6 +265,5 @@ size_t hist_entry__fprintf_callchain(const struct hist_entry *he, const struct h
 	len = sb.len;
 	fwrite(sb.buf, 1, sb.len, fp);
 	strbuf_release(&sb);
-	free(p.bits);
 	return len;
 }

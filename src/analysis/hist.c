@@ -503,6 +503,7 @@ static void hist_entry__fill_key(struct hists *hists, struct hist_entry *he,
 	he->dso_name = key->dso_name;
 	he->sym = key->sym;
 	he->ip = key->ip;
+	he->addr = key->addr;
 	he->level = key->level;
 	he->filtered = key->filtered;
 }
@@ -670,6 +671,7 @@ struct hist_entry *hists__add_dummy(struct hists *hists, const struct hist_entry
 	he->dso_name = pair->dso_name;
 	he->sym = pair->sym;
 	he->ip = pair->ip;
+	he->addr = pair->addr;
 	he->level = pair->level;
 	he->filtered = pair->filtered;
 	he->dummy = true;

@@ -56,6 +56,7 @@ struct hist_entry {
 	const char *dso_name; /* short DSO name, NULL when there is no map */
 	const struct symbol *sym; /* NULL: unresolved */
 	u64 ip; /* map-relative address (self) or raw address (callchain) */
+	u64 addr; /* map-relative address: the +0x offset of a data symbol */
 	char level; /* 'k' '.' 'g' 'u' 'H' */
 	bool filtered; /* counted in the totals, never shown */
 	/* accumulated */
@@ -78,7 +79,8 @@ struct hist_key {
 	const char *comm;
 	const char *dso_name;
 	const struct symbol *sym;
-	u64 ip;
+	u64 ip; /* the key: map-relative (self) or raw (callchain, as perf) */
+	u64 addr; /* map-relative, for "sym+0xoff" of a data symbol */
 	char level;
 	bool filtered;
 };

@@ -176,7 +176,7 @@ static void sym_snprintf(const struct hist_entry *he, struct strbuf *sb, unsigne
 	if (he->sym && he->dso_name) {
 		if (he->sym->type == KP_STT_OBJECT) {
 			strbuf_addf(sb, "%s+0x%llx", he->sym->name,
-				    (unsigned long long)(he->ip - he->sym->start));
+				    (unsigned long long)(he->addr - he->sym->start));
 		} else {
 			int room = width > 4 ? (int)width - 4 : 0;
 

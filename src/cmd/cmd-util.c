@@ -39,6 +39,7 @@ void hist_key__from_al(struct hist_key *key, const struct addr_location *al,
 		.dso_name = al->dso ? dso__name(al->dso) : NULL,
 		.sym = al->sym,
 		.ip = al->addr,
+		.addr = al->addr,
 		.level = al->level,
 		.filtered = al->filtered != AL_FILTER_NONE,
 	};

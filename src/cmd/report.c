@@ -217,6 +217,8 @@ static void report__chain_key(const struct report *rep, const struct addr_locati
 		.sym = cal->sym,
 		/* perf keys callchain entries by the raw address */
 		.ip = rep->order[i]->ip,
+		/* perf prints a data symbol's offset from the unmapped start */
+		.addr = cal->addr,
 		.level = *level,
 		.filtered = al->filtered != AL_FILTER_NONE,
 	};

@@ -11,6 +11,7 @@
 
 #include "analysis/kvm-stat.h"
 #include "data/evsel.h"
+#include "data/reader.h"
 #include "data/sample.h"
 #include "util/util.h"
 
@@ -659,12 +660,46 @@ int kvm_stat__peek(struct kvm_stat *kvm, const struct evsel *evsel,
 			kvm->peek_nr_tp[info->kind]++;
 		return 2;
 	}
-	if (info->kind == KVM_TP_ENTRY && pid_wanted(kvm, sample->pid))
-		kvm->peek_seen_entry = true;
-	payload[0] = (u64)sample->pid << 32 | sample->tid;
+	payload[0] = (u64)sample->tid << 32 | sample->pid; /* as the record has it */
 	payload[1] = (u64)info->kind << 32 | a;
 	payload[2] = b;
+	if (info->kind == KVM_TP_ENTRY && !kvm->peek_seen_entry && pid_wanted(kvm, sample->pid)) {
+		kvm->peek_seen_entry = true;
+		return 3; /* the counted-only kinds now count here */
+	}
 	return 1;
+}
+
+void kvm_stat__pack(struct kvm_stat *kvm, const struct evsel *evsel, struct sample_pack *pack)
+{
+	const struct evsel_info *info;
+
+	pack->mode = SAMPLE_PACK_PEEK;
+	if ((u32)evsel->idx >= (u32)kvm->nr_evinfo)
+		return;
+	info = &kvm->evinfo[evsel->idx];
+	/* kvm_stat__peek() decides those sample by sample (pid filter, wide fields) */
+	if (info->kind == KVM_TP_NONE || !info->peek_ok || info->swap || kvm->opts.nr_pids ||
+	    (info->field[0] && info->size[0] > 4))
+		return;
+	pack->raw_need = info->peek_need;
+	if (!(kvm->paired_kinds >> info->kind & 1) && kvm->peek_seen_entry) {
+		pack->mode = SAMPLE_PACK_COUNT;
+		pack->counter = &kvm->peek_nr_tp[info->kind];
+		return;
+	}
+	/* the first kvm_entry goes to kvm_stat__peek(): it turns the counting on */
+	if (info->kind == KVM_TP_ENTRY && !kvm->peek_seen_entry)
+		return;
+	pack->mode = SAMPLE_PACK_WORDS;
+	pack->word[0].field = PERF_SAMPLE_TID;
+	for (int f = 0; f < 2; f++) {
+		if (!info->field[f])
+			continue;
+		pack->word[1 + f].off = info->off[f];
+		pack->word[1 + f].size = info->size[f];
+	}
+	pack->word[1].or = (u64)info->kind << 32;
 }
 
 /* ---- the model ----------------------------------------------------------------- */
@@ -897,8 +932,8 @@ void kvm_stat__event_packed(struct kvm_stat *kvm, u64 time, const u64 payload[3]
 {
 	struct kvm_stat_event ev = {
 		.kind = (enum kvm_tp_kind)(payload[1] >> 32),
-		.pid = (u32)(payload[0] >> 32),
-		.tid = (u32)payload[0],
+		.pid = (u32)payload[0],
+		.tid = (u32)(payload[0] >> 32),
 		.time = time,
 		.a = (u32)payload[1],
 		.b = payload[2],

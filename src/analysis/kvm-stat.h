@@ -41,6 +41,8 @@
 #include "analysis/kvm-exit-reasons.h"
 #include "util/types.h"
 
+struct sample_pack;
+
 struct evlist;
 struct evsel;
 struct perf_sample;
@@ -201,7 +203,8 @@ int kvm_stat__decode(const struct kvm_stat *kvm, const struct evsel *evsel,
 /**
  * kvm_stat__peek - kvm_stat__decode() packed into three words, for the
  * reader's sample_peek() fast path; samples in file order.  Returns 1 when
- * packed (feed it to kvm_stat__event_packed(), in time order); 2 when the
+ * packed (feed it to kvm_stat__event_packed(), in time order; 3: the same,
+ * and the plans of kvm_stat__pack() are stale); 2 when the
  * sample was fully accounted here (it could only be counted: do not feed
  * it); 0 for a sample that is no KVM tracepoint or that kvm_stat__decode()
  * would fail on, or whose fields do not fit the packing (then use
@@ -212,6 +215,14 @@ int kvm_stat__decode(const struct kvm_stat *kvm, const struct evsel *evsel,
  */
 int kvm_stat__peek(struct kvm_stat *kvm, const struct evsel *evsel,
 		   const struct perf_sample *sample, u64 payload[3]);
+
+/**
+ * kvm_stat__pack - what kvm_stat__peek() would do with every sample of @evsel
+ * from now on, as a plan for the reader's sample_pack() (SAMPLE_PACK_PEEK:
+ * ask kvm_stat__peek() sample by sample).  kvm_stat__peek() returns 3 instead
+ * of 1 when the plans given so far are stale.
+ */
+void kvm_stat__pack(struct kvm_stat *kvm, const struct evsel *evsel, struct sample_pack *pack);
 
 /** kvm_stat__event_packed - kvm_stat__event() of what kvm_stat__peek() packed. */
 void kvm_stat__event_packed(struct kvm_stat *kvm, u64 time, const u64 payload[3]);

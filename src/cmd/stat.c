@@ -81,6 +81,11 @@ static int report_peek(struct perf_tool *tool, struct evsel *evsel,
 	return kvm_stat__peek(tool2report(tool)->kvm, evsel, sample, payload);
 }
 
+static void report_pack(struct perf_tool *tool, struct evsel *evsel, struct sample_pack *pack)
+{
+	kvm_stat__pack(tool2report(tool)->kvm, evsel, pack);
+}
+
 static int report_fast(struct perf_tool *tool, u64 time, const u64 payload[3])
 {
 	kvm_stat__event_packed(tool2report(tool)->kvm, time, payload);
@@ -313,6 +318,7 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 	rep.tool.sample = report_sample;
 	rep.tool.sample_peek = report_peek;
 	rep.tool.sample_fast = report_fast;
+	rep.tool.sample_pack = report_pack;
 	rep.tool.sample_peek_fields = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
 	rep.tool.comm = report_comm;
 	rep.tool.ordered_events = true;

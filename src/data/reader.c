@@ -139,6 +139,7 @@ struct kp_reader {
 		u64 min_off; /* lowest offset of a record in the mapping, ~0: none */
 		u64 max_ts;
 		size_t nr_dropped; /* sample_peek() said 2: counted, but not stored */
+		size_t nr_chunked; /* entries holding a chunk reference */
 	} batch[OE_BATCHES];
 	u64 nr_submitted, nr_reclaimed; /* batches handed over / given back */
 	size_t nr_pending; /* records in batches A and B */
@@ -150,7 +151,24 @@ struct kp_reader {
 	struct sample_layout *layout;
 	struct perf_sample *peek_samples;
 	bool *layout_done;
+	struct pack_plan *plan; /* tool->sample_pack(): what to do without sample_peek() */
 	u32 nr_layout;
+};
+
+/* a struct sample_pack compiled against the event's sample layout */
+enum { PLAN_UNSET, PLAN_PEEK, PLAN_WORDS, PLAN_COUNT };
+
+struct pack_plan {
+	u32 mode;
+	u16 time; /* offset of the time in the record */
+	u16 raw; /* offset of the RAW size, 0: no RAW */
+	u32 min_size; /* record bytes up to the RAW data */
+	u32 raw_need;
+	u64 *counter;
+	/* payload[i] = (the 8 record bytes before end[i] >> shift[i] & mask[i]) | or[i] */
+	u64 mask[3], or[3];
+	u16 end[3];
+	u8 shift[3];
 };
 
 struct oe_worker {
@@ -569,10 +587,11 @@ static void oe_reclaim(struct kp_reader *rd, u64 done)
 	for (; rd->nr_reclaimed < done; rd->nr_reclaimed++) {
 		struct oe_batch *b = &rd->batch[rd->nr_reclaimed % OE_BATCHES];
 
-		for (size_t i = 0; i < b->nr; i++)
+		for (size_t i = 0; b->nr_chunked && i < b->nr; i++)
 			if (b->e[i].ev)
 				chunk_put(b->e[i].chunk);
 		b->nr = 0;
+		b->nr_chunked = 0;
 		b->min_off = ~0ULL;
 		b->max_ts = 0;
 	}
@@ -785,8 +804,13 @@ static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel 
 	e->evsel = evsel;
 	e->chunk = chunk;
 	e->off = off;
-	if (chunk)
+	if (chunk) {
 		chunk->refs++;
+		/* the batch oe_new() chose: oe_reclaim() looks at those only */
+		if (data->rd->worker)
+			data->rd->batch[(data->rd->nr_submitted + !(ts <= data->rd->next_flush)) %
+					OE_BATCHES].nr_chunked++;
+	}
 }
 
 /* ---------------------------------------------------------------- memory */
@@ -1124,6 +1148,95 @@ static inline struct evsel *event2evsel(struct kp_reader *rd, const struct evlis
 	return evsel;
 }
 
+/* sample_peek() said 3: ask tool->sample_pack() again, event by event */
+static void plans_stale(struct kp_reader *rd)
+{
+	for (u32 i = 0; i < rd->nr_layout; i++)
+		rd->plan[i].mode = PLAN_UNSET;
+}
+
+/* record offset of sample field @bit in layout @l, 0: not there (or not one of those) */
+static u16 layout_field(const struct sample_layout *l, u64 bit)
+{
+	switch (bit) {
+	case PERF_SAMPLE_IP:
+		return l->ip;
+	case PERF_SAMPLE_TID:
+		return l->tid;
+	case PERF_SAMPLE_TIME:
+		return l->time;
+	case PERF_SAMPLE_ADDR:
+		return l->addr;
+	case PERF_SAMPLE_ID:
+	case PERF_SAMPLE_IDENTIFIER:
+		return l->id;
+	case PERF_SAMPLE_STREAM_ID:
+		return l->stream_id;
+	case PERF_SAMPLE_CPU:
+		return l->cpu;
+	case PERF_SAMPLE_PERIOD:
+		return l->period;
+	default:
+		return 0;
+	}
+}
+
+/* ask tool->sample_pack() for @evsel's plan and compile it (PLAN_PEEK: none) */
+static __attribute__((noinline)) void plan_ask(struct kp_reader *rd, struct evsel *evsel)
+{
+	struct pack_plan *p = &rd->plan[evsel->idx];
+	struct sample_pack sp;
+	struct sample_layout l;
+
+	memset(p, 0, sizeof(*p));
+	p->mode = PLAN_PEEK;
+	if (!rd->tool->sample_pack)
+		return;
+	memset(&sp, 0, sizeof(sp));
+	rd->tool->sample_pack(rd->tool, evsel, &sp);
+	/* the full layout: the peek layout may leave out fields the tool does not read */
+	sample_layout__init(&l, evsel);
+	if (sp.mode == SAMPLE_PACK_PEEK || !l.simple || !l.time || (sp.raw_need && !l.raw))
+		return;
+	if (sp.mode == SAMPLE_PACK_COUNT && !sp.counter)
+		return;
+	if (sp.mode != SAMPLE_PACK_COUNT && sp.mode != SAMPLE_PACK_WORDS)
+		return;
+	for (int i = 0; i < 3; i++) {
+		u32 size = sp.word[i].size;
+
+		p->or[i] = sp.word[i].or;
+		if (sp.word[i].field) {
+			u16 at = layout_field(&l, sp.word[i].field);
+
+			if (!at || __builtin_popcountll(sp.word[i].field) != 1)
+				return;
+			p->end[i] = at + 8;
+			p->mask[i] = ~0ULL;
+		} else if (size) {
+			if ((size != 1 && size != 2 && size != 4 && size != 8) || !l.raw ||
+			    (u64)sp.word[i].off + size > sp.raw_need)
+				return;
+			/* the bytes before the field are the record's too: RAW follows the header */
+			p->end[i] = (u16)(l.raw + 4 + sp.word[i].off + size);
+			p->shift[i] = (u8)(64 - 8 * size);
+			p->mask[i] = ~0ULL;
+		} else {
+			p->end[i] = 8;
+		}
+		if (p->shift[i] == 64)
+			p->shift[i] = 0;
+	}
+	if ((u64)l.raw + 4 + sp.raw_need > UINT16_MAX)
+		return;
+	p->time = l.time;
+	p->raw = l.raw;
+	p->min_size = l.raw ? (u32)l.raw + 4 : l.fixed;
+	p->raw_need = sp.raw_need;
+	p->counter = sp.counter;
+	p->mode = sp.mode == SAMPLE_PACK_COUNT ? PLAN_COUNT : PLAN_WORDS;
+}
+
 /*
  * tool->sample_peek: hand a sample of a simple layout to the tool on this
  * thread and queue what it packed.  Returns 1 when done with the sample, 0 when
@@ -1146,7 +1259,9 @@ static int peek_sample(struct perf_data *data, union perf_event *ev, struct evse
 		rd->layout = xrealloc(rd->layout, n * sizeof(*rd->layout));
 		rd->peek_samples = xrealloc(rd->peek_samples, n * sizeof(*rd->peek_samples));
 		rd->layout_done = xrealloc(rd->layout_done, n * sizeof(*rd->layout_done));
+		rd->plan = xrealloc(rd->plan, n * sizeof(*rd->plan));
 		memset(rd->layout_done + rd->nr_layout, 0, (n - rd->nr_layout) * sizeof(bool));
+		memset(rd->plan + rd->nr_layout, 0, (n - rd->nr_layout) * sizeof(*rd->plan));
 		/* not simple until done: scan_samples() leaves those to this function */
 		memset(rd->layout + rd->nr_layout, 0, (n - rd->nr_layout) * sizeof(*rd->layout));
 		rd->nr_layout = n;
@@ -1187,7 +1302,9 @@ static int peek_sample(struct perf_data *data, union perf_event *ev, struct evse
 		oe_new(data, s->time, ~0ULL, true);
 		return 1;
 	}
-	if (ret != 1)
+	if (ret == 3)
+		plans_stale(rd);
+	else if (ret != 1)
 		return 0;
 	e = oe_new(data, s->time, ~0ULL, false);
 	e->ev = NULL;
@@ -1212,6 +1329,7 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 	const int id_pos = data->evlist.nr > 1 ? data->evlist.id_pos : -1;
 	const struct sample_layout *layout = rd->layout;
 	struct perf_sample *samples = rd->peek_samples;
+	struct pack_plan *plans = rd->plan;
 	const u32 nr_layout = rd->nr_layout;
 	u64 nr = 0;
 
@@ -1219,6 +1337,7 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 		union perf_event *ev = (union perf_event *)(base + off);
 		u32 size = ev->header.size;
 		const struct sample_layout *l;
+		const struct pack_plan *p;
 		struct perf_sample *s;
 		struct evsel *evsel;
 		struct oe_entry *e;
@@ -1242,6 +1361,50 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 		}
 		if ((u32)evsel->idx >= nr_layout)
 			break;
+		p = &plans[evsel->idx];
+		if (p->mode >= PLAN_WORDS) {
+			const u8 *r = base + off;
+			u64 ts;
+
+			if (size < p->min_size)
+				goto peek;
+			if (p->raw) {
+				u32 rs;
+
+				__builtin_memcpy(&rs, r + p->raw, 4);
+				if (rs > size - p->raw - 4u || rs < p->raw_need)
+					goto peek;
+			}
+			__builtin_memcpy(&ts, r + p->time, 8);
+			if (!ts || ts == ~0ULL)
+				goto peek;
+			__builtin_prefetch(r + 1024);
+			if (off >= rd->release_next)
+				release_behind(data, off);
+			nr++;
+			if (p->mode == PLAN_COUNT) {
+				(*p->counter)++;
+				oe_new(data, ts, ~0ULL, true);
+			} else {
+				u64 w0, w1, w2;
+
+				__builtin_memcpy(&w0, r + p->end[0] - 8, 8);
+				__builtin_memcpy(&w1, r + p->end[1] - 8, 8);
+				__builtin_memcpy(&w2, r + p->end[2] - 8, 8);
+				e = oe_new(data, ts, ~0ULL, false);
+				e->ev = NULL;
+				e->payload[0] = (w0 >> p->shift[0] & p->mask[0]) | p->or[0];
+				e->payload[1] = (w1 >> p->shift[1] & p->mask[1]) | p->or[1];
+				e->payload[2] = (w2 >> p->shift[2] & p->mask[2]) | p->or[2];
+			}
+			off += size;
+			continue;
+		}
+		if (p->mode == PLAN_UNSET && rd->layout_done[evsel->idx] && tool->sample_pack) {
+			plan_ask(rd, evsel);
+			continue;
+		}
+peek:
 		l = &layout[evsel->idx];
 		s = &samples[evsel->idx];
 		if (!l->simple || !l->time || !perf_sample__parse_simple(ev, l, s) ||
@@ -1252,7 +1415,9 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 			release_behind(data, off);
 		nr++;
 		ret = tool->sample_peek(tool, evsel, s, payload);
-		if (ret == 1) {
+		if (ret == 3)
+			plans_stale(rd);
+		if (ret == 1 || ret == 3) {
 			e = oe_new(data, s->time, ~0ULL, false);
 			e->ev = NULL;
 			e->payload[0] = payload[0];
@@ -2218,6 +2383,7 @@ void perf_data__delete(struct perf_data *data)
 		free(rd->layout);
 		free(rd->peek_samples);
 		free(rd->layout_done);
+		free(rd->plan);
 		free(rd->tmp);
 		for (int i = 0; i < OE_BATCHES; i++)
 			free(rd->batch[i].e);

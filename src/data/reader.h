@@ -59,6 +59,31 @@ struct perf_data {
 typedef int (*event_op)(struct perf_tool *tool, union perf_event *event,
 			struct perf_sample *sample);
 
+/* a plan for tool->sample_pack() */
+enum sample_pack_mode {
+	SAMPLE_PACK_PEEK, /* no plan: call sample_peek() */
+	SAMPLE_PACK_WORDS, /* sample_peek() would pack the words below and return 1 */
+	SAMPLE_PACK_COUNT, /* it would add 1 to *counter and return 2 */
+};
+
+struct sample_pack {
+	enum sample_pack_mode mode;
+	u32 raw_need; /* bytes of RAW data the words read (checked per sample) */
+	u64 *counter;
+	/*
+	 * payload[i] = the value of word[i]'s source, zero-extended, | or:
+	 * sample field @field (one PERF_SAMPLE_* bit of IP, TID, TIME, ADDR, ID,
+	 * STREAM_ID, CPU, PERIOD: its 8 bytes as in the record, so TID is
+	 * tid << 32 | pid), or, with field 0, @size (0, 1, 2, 4 or 8; 0: no
+	 * source) bytes at @off in the RAW data, in host byte order.
+	 */
+	struct {
+		u64 field;
+		u32 off, size;
+		u64 or;
+	} word[3];
+};
+
 struct perf_tool {
 	int (*sample)(struct perf_tool *tool, union perf_event *event, struct perf_sample *sample,
 		      struct evsel *evsel);
@@ -101,6 +126,17 @@ struct perf_tool {
 			   const struct perf_sample *sample, u64 payload[3]);
 	int (*sample_fast)(struct perf_tool *tool, u64 time, const u64 payload[3]);
 	u64 sample_peek_fields;
+	/*
+	 * Optional, with sample_peek(): what sample_peek() would do with every
+	 * sample of @evsel, as a plan the reading thread follows without calling
+	 * it (struct sample_pack).  Asked once per event, before its first
+	 * sample the scan loop takes, and again for every event after
+	 * sample_peek() returned 3 (= 1, and the plans given so far are stale).
+	 * Samples whose RAW data is shorter than the plan's raw_need, and those
+	 * without a time, still go to sample_peek().
+	 */
+	void (*sample_pack)(struct perf_tool *tool, struct evsel *evsel,
+			    struct sample_pack *pack);
 };
 
 /**

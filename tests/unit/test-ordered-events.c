@@ -389,6 +389,92 @@ static int read_file_peek(const char *path, struct seen *w, u64 step)
 	return err;
 }
 
+/*
+ * The sample_pack() plans of the fast path.  Mode "words": every sample is
+ * packed by the plan (ip, time, the TID word).  Mode "count": sample_peek()
+ * packs until the one whose ip is pack_switch, says 3 there, and from then on
+ * the plan counts the samples.
+ */
+static bool pack_count_mode;
+static u64 pack_switch, pack_counter, pack_peeks;
+static bool pack_switched;
+
+static int pack_peek(struct perf_tool *tool, struct evsel *evsel, const struct perf_sample *s,
+		     u64 payload[3])
+{
+	pack_peeks++;
+	/* what the plan says, for the samples that do not go by it (swapped files) */
+	if (pack_count_mode && pack_switched) {
+		pack_counter++;
+		return 2;
+	}
+	payload[0] = s->ip;
+	payload[1] = s->time;
+	payload[2] = (u64)s->tid << 32 | s->pid;
+	if (pack_count_mode && s->ip == pack_switch) {
+		pack_switched = true;
+		return 3;
+	}
+	return 1;
+}
+
+static void pack_plan(struct perf_tool *tool, struct evsel *evsel, struct sample_pack *pack)
+{
+	if (pack_count_mode && !pack_switched)
+		return; /* PEEK */
+	if (pack_count_mode) {
+		pack->mode = SAMPLE_PACK_COUNT;
+		pack->counter = &pack_counter;
+		return;
+	}
+	pack->mode = SAMPLE_PACK_WORDS;
+	pack->word[0].field = PERF_SAMPLE_IP;
+	pack->word[1].field = PERF_SAMPLE_TIME;
+	pack->word[2].field = PERF_SAMPLE_TID;
+}
+
+static int pack_fast(struct perf_tool *tool, u64 time, const u64 payload[3])
+{
+	struct seen *w = (struct seen *)tool;
+
+	/* pid 1, tid 2: the TID word as the record has it */
+	if (time != payload[1] || payload[2] != (2ULL << 32 | 1))
+		w->release_ok = false;
+	ALLOC_GROW(w->ip, w->n + 1, w->alloc);
+	w->ip[w->n++] = payload[0];
+	return 0;
+}
+
+static int read_file_pack(const char *path, struct seen *w, u64 step, bool count, u64 at)
+{
+	int err;
+
+	pack_count_mode = count;
+	pack_switch = at;
+	pack_counter = 0;
+	pack_peeks = 0;
+	pack_switched = false;
+	memset(w, 0, sizeof(*w));
+	w->tool.sample = on_sample;
+	w->tool.sample_peek = pack_peek;
+	w->tool.sample_fast = pack_fast;
+	w->tool.sample_pack = pack_plan;
+	w->tool.ordered_events = true;
+	w->release_ok = true;
+	err = perf_data__open(&w->data, path);
+	if (err) {
+		print_error("%s\n", kp_errmsg(err));
+		return err;
+	}
+	perf_data__set_threaded(w->data, 1);
+	if (step)
+		perf_data__set_release_step(w->data, step);
+	err = perf_data__process(w->data, &w->tool);
+	if (err)
+		print_error("%s\n", kp_errmsg(err));
+	return err;
+}
+
 static void test_random_rounds_match_model(void **state)
 {
 	rng_state = 777;
@@ -456,6 +542,39 @@ static void test_random_rounds_match_model(void **state)
 				j++;
 			}
 			assert_int_equal(w.n, j);
+			assert_true(w.release_ok);
+			perf_data__delete(w.data);
+			free(w.ip);
+		}
+		/* plans that pack every sample: all of them, in perf's order */
+		assert_int_equal(read_file_pack(path, &w, iter % 3 ? 4096 : 0, false, 0), 0);
+		assert_int_equal(w.n, n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(w.ip[i], m.out[i]);
+		/* the scan loop goes by the plan (swapped files are not scanned) */
+		if (!swap)
+			assert_true(pack_peeks <= 1);
+		assert_true(w.release_ok);
+		perf_data__delete(w.data);
+		free(w.ip);
+		/* peek up to a switch (3: plans stale), then plans that count the rest */
+		{
+			u64 at = 1 + rnd() % n;
+			size_t j = 0;
+
+			assert_int_equal(read_file_pack(path, &w, iter % 3 ? 4096 : 0, true, at), 0);
+			for (size_t i = 0; i < n; i++) {
+				if (m.out[i] > at)
+					continue;
+				assert_true(j < w.n);
+				assert_int_equal(w.ip[j], m.out[i]);
+				j++;
+			}
+			assert_int_equal(w.n, j);
+			assert_int_equal(w.n, at);
+			assert_int_equal(pack_counter, n - at);
+			if (!swap)
+				assert_true(pack_peeks <= at + 1);
 			assert_true(w.release_ok);
 			perf_data__delete(w.data);
 			free(w.ip);

@@ -13,33 +13,24 @@ need_root
 need_demo_guest
 
 cat >fakefp.c <<'EOC'
-#include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
+#include "fakefp.h"
 #define NF 48
 static uint64_t frames[NF * 2 + 2];
 int main(int argc, char **argv)
 {
-	double secs = argc > 1 ? atof(argv[1]) : 2.0;
-	struct timespec t0, t;
-
 	/* each fake frame: the next frame, then a return address */
 	for (int i = 0; i < NF; i++) {
 		frames[2 * i] = i + 1 < NF ? (uint64_t)(uintptr_t)&frames[2 * (i + 1)] : 0;
 		frames[2 * i + 1] = (uint64_t)(i % 4) << 62 | (uint64_t)(i * 0x1111111) << 20 | 0x10;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		__asm__ volatile("push %%rbp\n\tmov %0, %%rbp\n\t"
-				 "mov $20000000, %%ecx\n1:\tdec %%ecx\n\tjnz 1b\n\t"
-				 "pop %%rbp" : : "r"(&frames[0]) : "rcx", "memory");
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	fakefp_spin(frames, argc > 1 ? atof(argv[1]) : 2.0);
 	return 0;
 }
 EOC
 [ "$(uname -m)" = x86_64 ] || skip "the fake-frame helper is x86_64 code"
-${CC:-cc} -O2 -fomit-frame-pointer -o fakefp fakefp.c || skip "no C compiler"
+command -v "${CC:-cc}" >/dev/null || skip "no C compiler"
+${CC:-cc} -O2 -fomit-frame-pointer -I"$SRCDIR/tests/e2e" -o fakefp fakefp.c || fail "cannot build the fake-frame helper"
 
 demo_guest_start
 ./fakefp 2.5 &

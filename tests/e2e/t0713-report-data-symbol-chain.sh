@@ -10,30 +10,22 @@ need_perf
 [ "$(uname -m)" = x86_64 ] || skip "the fake-frame helper is x86_64 code"
 
 cat >fp.c <<'EOC'
-#include <stdint.h>
-#include <time.h>
+#include "fakefp.h"
 /* a data object inside .text, so the executable map covers it */
 __asm__(".text\n.globl tbl\n.type tbl, @object\ntbl:\n.zero 64\n.size tbl, 64\n");
 extern const char tbl[];
 static uint64_t frames[4];
 int main(void)
 {
-	struct timespec t0, t;
-
 	/* one fake frame: no next frame, a return address 0x10 into tbl */
 	frames[0] = 0;
 	frames[1] = (uint64_t)(uintptr_t)(tbl + 0x10);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		__asm__ volatile("push %%rbp\n\tmov %0, %%rbp\n\t"
-				 "mov $20000000, %%ecx\n1:\tdec %%ecx\n\tjnz 1b\n\t"
-				 "pop %%rbp" : : "r"(&frames[0]) : "rcx", "memory");
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < 1.0);
+	fakefp_spin(frames, 1.0);
 	return 0;
 }
 EOC
-${CC:-cc} -O2 -fPIE -pie -fomit-frame-pointer -o fp fp.c || skip "no C compiler"
+command -v "${CC:-cc}" >/dev/null || skip "no C compiler"
+${CC:-cc} -O2 -fPIE -pie -fomit-frame-pointer -I"$SRCDIR/tests/e2e" -o fp fp.c || fail "cannot build the fake-frame helper"
 perf record -q -g -e cpu-clock -F 2000 -o d.data -- ./fp >/dev/null 2>&1 ||
 	skip "perf record -g does not work here"
 

@@ -402,7 +402,8 @@ void chain_root__sort(struct chain_arena *arena, struct chain_root *root, enum c
 	case CHAIN_FLAT:
 	case CHAIN_FOLDED:
 		collect_flat(&sc, &root->node, min_hit);
-		qsort(sc.items, sc.nr_items, sizeof(*sc.items), sort_item_cmp);
+		if (sc.nr_items) /* qsort(NULL, 0) is undefined (UBSan: nonnull) */
+			qsort(sc.items, sc.nr_items, sizeof(*sc.items), sort_item_cmp);
 		root->nr_flat = (u32)sc.nr_items;
 		root->flat = sc.nr_items ? arena_alloc(arena, sc.nr_items * sizeof(*root->flat))
 					 : NULL;

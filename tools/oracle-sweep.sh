@@ -10,7 +10,12 @@
 #   -w  work directory (default: a new /tmp/oracle-sweep.XXXXXX, kept)
 #   -j  parallel cases (default: nproc)
 #   -R  reuse the profiles already recorded in WORKDIR (no recording)
-#   -f  only these profiles (space-separated: fork dlopen kvm kvmg twoev)
+#   -f  only these profiles (space-separated: fork dlopen kvm kvmg twoev pf
+#       group big)
+#   -S  --sort lists to use instead of the default ones (space-separated;
+#       "-" = no --sort)
+#   -E  option sets instead of the default ones (space-separated, "_" for a
+#       space inside one set, "-" = none), e.g. -E "-g_caller,count --max-stack_2"
 #
 # Needs root, perf, a C compiler; the kvm profiles also need /dev/kvm and
 # the demo guest (BUILDDIR/tools/kvmprof-demo-guest next to kvmprof).
@@ -139,7 +144,9 @@ if [ "${1:-}" = --case ]; then
 	exit 0
 fi
 
-while getopts k:a:w:j:Rf: c; do
+SORTS="- comm pid dso sym cpu dso,sym sym,dso comm,dso,sym,cpu"
+EXTRAS="- -n --no-children --children -g_none -g_caller -g_folded -g_flat --percent-limit_1 --showcpuutilization"
+while getopts k:a:w:j:Rf:S:E: c; do
 	case $c in
 	k) KP=$(readlink -f "$OPTARG") ;;
 	a) KPA=$(readlink -f "$OPTARG") ;;
@@ -147,7 +154,9 @@ while getopts k:a:w:j:Rf: c; do
 	j) J=$OPTARG ;;
 	R) REUSE=1 ;;
 	f) FILES=$OPTARG ;;
-	*) sed -n '2,18p' "$0" >&2; exit 129 ;;
+	S) SORTS=$OPTARG ;;
+	E) EXTRAS=$OPTARG ;;
+	*) sed -n '2,24p' "$0" >&2; exit 129 ;;
 	esac
 done
 [ -x "$KP" ] || { echo "no kvmprof binary $KP (use -k)" >&2; exit 129; }
@@ -204,8 +213,8 @@ static volatile unsigned long x;
 #ifdef PAD
 __attribute__((noinline)) void pad_fn(long n) { for (long i = 0; i < n; i++) x ^= i; }
 #endif
-__attribute__((noinline)) void HOT_leaf(long n) { for (long i = 0; i < n; i++) x += i * 7; }
-__attribute__((noinline)) void HOT(long n) { HOT_leaf(n); HOT_leaf(n / 3); }
+__attribute__((noinline)) void LEAF(long n) { for (long i = 0; i < n; i++) x += i * 7; }
+__attribute__((noinline)) void HOT(long n) { LEAF(n); LEAF(n / 3); }
 EOC
 	cat >dl.c <<'EOC'
 #include <dlfcn.h>
@@ -278,8 +287,8 @@ int main(int argc, char **argv)
 EOC
 	cc -O1 -fno-omit-frame-pointer -pthread -o deep deep.c || return 1
 	for t in 0 1 2 3; do
-		cc -O1 -fno-omit-frame-pointer -fPIC -shared -DHOT=hot_a -o libhot${t}a.so hot.c || return 1
-		cc -O1 -fno-omit-frame-pointer -fPIC -shared -DPAD -DHOT=hot_b -o libhot${t}b.so hot.c || return 1
+		cc -O1 -fno-omit-frame-pointer -fPIC -shared -DHOT=hot_a -DLEAF=hot_a_leaf -o libhot${t}a.so hot.c || return 1
+		cc -O1 -fno-omit-frame-pointer -fPIC -shared -DPAD -DHOT=hot_b -DLEAF=hot_b_leaf -o libhot${t}b.so hot.c || return 1
 	done
 	cc -O1 -fno-omit-frame-pointer -pthread -o dl dl.c -ldl || return 1
 
@@ -319,8 +328,6 @@ EOC
 
 [ $REUSE = 1 ] || record
 
-SORTS="- comm pid dso sym cpu dso,sym sym,dso comm,dso,sym,cpu"
-EXTRAS="- -n --no-children --children -g_none -g_caller -g_folded -g_flat --percent-limit_1 --showcpuutilization"
 : >cases
 n=0
 add() { n=$((n + 1)); echo "$n $*" >>cases; }

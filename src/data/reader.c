@@ -87,6 +87,8 @@ struct kp_reader {
 	 */
 	u64 released, release_to, release_want;
 	u64 release_step;
+	/* where the reading thread is (atomic), and up to where the worker faulted pages in */
+	u64 read_pos, prefault_to;
 	/* the reading loops try release_behind() from this offset on */
 	u64 release_next;
 	u64 page_size;
@@ -470,6 +472,7 @@ static void oe_prepare(struct kp_reader *rd)
 
 static int deliver(struct perf_data *data, union perf_event *ev, struct evsel *evsel, u64 off);
 static void worker_release(struct perf_data *data);
+static void prefault(struct perf_data *data);
 
 /* ---------------------------------------------------------------- worker */
 
@@ -550,6 +553,9 @@ static void *oe_worker_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (!failed)
 			err = oe_worker_deliver(w, b);
+		/* no batch waiting: help the reading thread with its page faults */
+		if (__atomic_load_n(&w->nr_submitted, __ATOMIC_RELAXED) == w->nr_done + 1)
+			prefault(w->data);
 		worker_release(w->data);
 		pthread_mutex_lock(&w->lock);
 		if (err && !w->err) {
@@ -698,7 +704,7 @@ static int oe_submit_one(struct kp_reader *rd)
 	b->nr_dropped = 0;
 	rd->nr_submitted++;
 	pthread_mutex_lock(&w->lock);
-	w->nr_submitted = rd->nr_submitted;
+	__atomic_store_n(&w->nr_submitted, rd->nr_submitted, __ATOMIC_RELAXED);
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
@@ -832,6 +838,7 @@ static void release_behind(struct perf_data *data, u64 pos)
 
 	if (!data->base || data->is_pipe)
 		return;
+	__atomic_store_n(&rd->read_pos, pos, __ATOMIC_RELAXED);
 	/* whether it works or not, try again a step (or, if held back, a bit) further */
 	rd->release_next = pos + kp_max(rd->release_step / 8, rd->page_size);
 	if (pos < rd->release_to + rd->release_step)
@@ -858,6 +865,37 @@ static void release_behind(struct perf_data *data, u64 pos)
 	madvise((void *)(data->base + rd->released), low - rd->released, MADV_DONTNEED);
 	/* atomic: the worker's callbacks may ask (perf_data__released(), for tests) */
 	__atomic_store_n(&rd->released, low, __ATOMIC_RELAXED);
+}
+
+/*
+ * The worker, when no batch is waiting for it: fault in the pages the reading
+ * thread is about to read (a touch per fault-around block maps the block:
+ * 64 KiB by default), so that the reading thread - the busier one - takes
+ * fewer page faults itself.  Ahead of where it was last seen by up to
+ * PREFAULT_AHEAD (that much more resident); never below it, so never into
+ * pages given back.  bench/stat.sh: the reading thread's CPU -15..-40 ms, the
+ * worker's about as much more, balanced by doing it only when idle.
+ */
+#define PREFAULT_AHEAD (8u << 20)
+#define PREFAULT_STRIDE (64u << 10)
+
+static void prefault(struct perf_data *data)
+{
+	struct kp_reader *rd = data->rd;
+	u64 pos = __atomic_load_n(&rd->read_pos, __ATOMIC_RELAXED);
+	u64 from = kp_max(rd->prefault_to, pos + PREFAULT_STRIDE);
+	/* the data section as checked, and the mapping in any case */
+	u64 to = kp_min(kp_min(pos + PREFAULT_AHEAD, rd->data_end), data->size);
+	u8 sink = 0;
+
+	if (!data->base || data->is_pipe || !pos)
+		return;
+	from &= ~(u64)(PREFAULT_STRIDE - 1);
+	for (u64 at = from; at < to; at += PREFAULT_STRIDE)
+		sink ^= *(volatile const u8 *)(data->base + at);
+	__asm__ volatile("" : : "r"(sink));
+	if (to > rd->prefault_to)
+		rd->prefault_to = to;
 }
 
 /* the worker, between batches: give back what the reading thread asked for */

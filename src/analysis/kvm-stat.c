@@ -98,8 +98,14 @@ struct kvm_stat {
 	u32 nr_comms, alloc_comms;
 	u64 nr_tp[KVM_TP_NR];
 	/* kvm_stat__peek(), on the reading thread: events it counted itself */
+	/*
+	 * (a cache line of padding either side: the reading thread counts here
+	 * while the model's thread updates the fields around, sample by sample)
+	 */
+	char peek_pad0[64];
 	u64 peek_nr_tp[KVM_TP_NR];
 	bool peek_seen_entry; /* it passed on a kvm_entry that passes the filters */
+	char peek_pad1[64];
 	bool seen_entry; /* a kvm_entry passed the filters, ever (kept by reset) */
 	u32 seq;
 	struct kvm_stat_view view;

@@ -136,6 +136,8 @@ struct kp_reader {
 	struct oe_worker *worker;
 	int threaded; /* -1: by file size, 0: never, 1: always */
 	struct oe_batch {
+		/* the worker reads one batch while this thread fills the next: no shared line */
+		char pad[64];
 		struct oe_entry *e;
 		size_t nr, alloc;
 		u64 min_off; /* lowest offset of a record in the mapping, ~0: none */
@@ -481,13 +483,14 @@ static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
 {
 	struct perf_tool *tool = w->data->rd->tool;
 	struct oe_entry *be = b->e;
+	const size_t n = b->nr; /* (not re-read after each callback) */
 	u64 min_ts = ~0ULL, max_ts = 0, prev = 0;
 	size_t inversions = 0;
 	unsigned int bits;
 	const u64 *order;
 	int err = 0;
 
-	for (size_t i = 0; i < b->nr; i++) {
+	for (size_t i = 0; i < n; i++) {
 		u64 ts = be[i].ts;
 
 		min_ts = ts < min_ts ? ts : min_ts;
@@ -495,15 +498,15 @@ static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
 		inversions += ts < prev;
 		prev = ts;
 	}
-	bits = b->nr ? 64 - (unsigned int)__builtin_clzll((max_ts - min_ts) | 1) : 0;
-	if (b->nr < 1024 || inversions < b->nr / 32 || bits > OE_RADIX_MAX_BITS ||
-	    b->nr >= (1ULL << OE_IDX_BITS)) {
-		ALLOC_GROW(w->tmp, b->nr / 2 + 1, w->tmp_alloc);
-		oe_sort(be, b->nr, w->tmp);
-		for (size_t i = 0; i < b->nr && !err; i++) {
+	bits = n ? 64 - (unsigned int)__builtin_clzll((max_ts - min_ts) | 1) : 0;
+	if (n < 1024 || inversions < n / 32 || bits > OE_RADIX_MAX_BITS ||
+	    n >= (1ULL << OE_IDX_BITS)) {
+		ALLOC_GROW(w->tmp, n / 2 + 1, w->tmp_alloc);
+		oe_sort(be, n, w->tmp);
+		for (size_t i = 0; i < n && !err; i++) {
 			const struct oe_entry *e = &be[i];
 
-			if (i + 4 < b->nr && be[i + 4].ev) {
+			if (i + 4 < n && be[i + 4].ev) {
 				__builtin_prefetch(be[i + 4].ev);
 				__builtin_prefetch((const u8 *)be[i + 4].ev + 64);
 			}
@@ -512,15 +515,15 @@ static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
 		}
 		return err;
 	}
-	ALLOC_GROW(w->keys, b->nr, w->keys_alloc);
-	ALLOC_GROW(w->keys_tmp, b->nr, w->keys_tmp_alloc);
-	for (size_t i = 0; i < b->nr; i++)
+	ALLOC_GROW(w->keys, n, w->keys_alloc);
+	ALLOC_GROW(w->keys_tmp, n, w->keys_tmp_alloc);
+	for (size_t i = 0; i < n; i++)
 		w->keys[i] = (be[i].ts - min_ts) << OE_IDX_BITS | i;
-	order = oe_radix_sort(w->keys, w->keys_tmp, b->nr, OE_IDX_BITS, bits);
-	for (size_t i = 0; i < b->nr && !err; i++) {
+	order = oe_radix_sort(w->keys, w->keys_tmp, n, OE_IDX_BITS, bits);
+	for (size_t i = 0; i < n && !err; i++) {
 		const struct oe_entry *e = &be[order[i] & ((1u << OE_IDX_BITS) - 1)];
 
-		if (i + 4 < b->nr) {
+		if (i + 4 < n) {
 			const struct oe_entry *f = &be[order[i + 4] & ((1u << OE_IDX_BITS) - 1)];
 
 			if (f->ev) {

@@ -42,6 +42,24 @@
 #   same bytes as without.
 # Then script (== perf script), script --folded (dedup on == off, and ==
 # stackcollapse.awk of perf script).
+#
+# Mismatches with perf this sweep found on 2026-11-21 (commit a0e8c91), none
+# of them from the de-duplication or the kallsyms cache (all the same with
+# KVMPROF_NO_DEDUP=1, KVMPROF_NO_KALLSYMS_CACHE=1 and with a build of
+# 08647d4, before both):
+#   --percent-limit N with callchains: perf also makes N the callchain
+#     threshold (callchain_param.min_percent); kvmprof keeps 0.5
+#   --sort sym,dso in children mode: rows with equal percentages in another
+#     order, and once an [unknown] 0 row split in [k] and [.] (pf.data -g none)
+#   group.data ({a,b}:S, PERF_SAMPLE_READ): perf report shows the group
+#     view and perf script one sample per member with the period from the
+#     read values; kvmprof only the leader's samples with their own period
+# Run on 2026-11-21: 1998 cases (22 file views x 90 report option sets, 18
+# script cases) + 396 ASan cases in 28 minutes on 2 CPUs.
+#   script --folded on samples whose chain holds only context markers:
+#     kvmprof folds the sample ip (comm;sym), stackcollapse the comm alone;
+#     "(deleted)" memfd dsos as "[memfd:NAME ]" where stackcollapse has
+#     "[unknown] "
 set -u
 self=$(readlink -f "$0")
 here=$(cd "$(dirname "$0")/.." && pwd)

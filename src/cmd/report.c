@@ -707,6 +707,8 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 				return kp_usage_error(report_usage,
 						      "--percent-limit wants a number 0..100, not '%s'",
 						      optarg);
+			/* as perf: also the call graph's threshold, until a later -g sets one */
+			rep.cc.min_percent = opts.min_percent;
 			break;
 		case 'g':
 			/* as perf: the value may also be the next word, unless it is an option */

@@ -66,6 +66,10 @@ done
 compare "-g graph --no-children --sort sym"
 compare "-g caller --sort dso,sym -n"
 compare "-g none"
+# --percent-limit is also the call graph's threshold in perf, until a later -g sets one
+compare "--no-children --percent-limit 2"
+compare "--no-children --percent-limit 2 -g graph,0.5"
+compare "-g graph,0.2 --percent-limit 3"
 
 # the trees are really there (a test that cannot fail is a defect)
 grep -q -- '---' got.2 || fail "no graph connectors in -g graph output"

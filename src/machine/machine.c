@@ -1478,6 +1478,20 @@ static int dso__load_kallsyms_fd(struct machine *m, struct dso *dso, int fd, con
 		if (cacheable)
 			kallsyms_cache__save(cache.buf, &key, &snap);
 	}
+	/*
+	 * Every address 0 (the table is sorted): the kernel hides them from this
+	 * user.  perf does not load kallsyms then (kptr_restrict, or
+	 * perf_event_paranoid > 1 without CAP_SYSLOG) and shows raw addresses;
+	 * so do we, rather than name everything after the one symbol left.
+	 */
+	if (snap.all.nr && !snap.all.syms[snap.all.nr - 1].start) {
+		pr_warning("'%s': every address is 0 (kernel addresses are hidden from this user: "
+			   "kernel.kptr_restrict, kernel.perf_event_paranoid); kernel symbols stay "
+			   "unresolved: run as root, or copy the file as root and use --kallsyms",
+			   path);
+		err = -EACCES;
+		goto out;
+	}
 	err = machine__split_kallsyms(m, dso, &snap.all, snap.core_prefix,
 				      reloc_name ? reloc_addr - m->ref_reloc_addr : 0);
 	if (err > 0)

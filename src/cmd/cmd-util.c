@@ -11,7 +11,11 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <linux/perf_event.h>
+
 #include "cmd/cmd-util.h"
+#include "data/evsel.h"
+#include "util/log.h"
 
 void symbol_conf__from_ctx(struct symbol_conf *conf, const struct kp_ctx *ctx,
 			   const char *kallsyms)
@@ -43,6 +47,19 @@ void hist_key__from_al(struct hist_key *key, const struct addr_location *al,
 		.level = al->level,
 		.filtered = al->filtered != AL_FILTER_NONE,
 	};
+}
+
+void kp_warn_dwarf_chains(const struct evlist *evlist, const char *path)
+{
+	for (int i = 0; i < evlist->nr; i++) {
+		if (!(evlist->entries[i]->attr.sample_type & PERF_SAMPLE_STACK_USER))
+			continue;
+		pr_warning("'%s': recorded with --call-graph dwarf (copies of user stacks); kvmprof "
+			   "does not unwind those: call graphs hold only the frames the kernel "
+			   "recorded, user frames are missing. Record with --call-graph fp for "
+			   "full chains", path);
+		return;
+	}
 }
 
 int kp_parse_pid_list(const char *s, long min, u32 **out, int *nr)

@@ -39,6 +39,14 @@ void hist_key__from_al(struct hist_key *key, const struct addr_location *al,
  */
 int kp_parse_pid_list(const char *s, long min, u32 **out, int *nr);
 
+struct evlist;
+/**
+ * kp_warn_dwarf_chains - warn once when an event of @evlist copied user
+ * stacks for DWARF unwinding (perf record --call-graph dwarf): kvmprof does
+ * not unwind them, so its call graphs hold only the frames the kernel wrote.
+ */
+void kp_warn_dwarf_chains(const struct evlist *evlist, const char *path);
+
 /**
  * kp_workload__fork - fork @argv[0] with an empty signal mask, held until
  * one byte is written to *@go_pipe (EOF without a byte: the child exits 127).

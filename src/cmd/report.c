@@ -785,6 +785,7 @@ int cmd_report(int argc, char **argv, struct kp_ctx *ctx)
 	err = perf_data__open(&rep.data, input);
 	if (err)
 		return kp_fail(err);
+	kp_warn_dwarf_chains(&rep.data->evlist, input);
 
 	if (header_only) {
 		if (perf_header__fprintf(stdout, rep.data))

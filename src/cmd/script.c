@@ -198,6 +198,7 @@ int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *k
 	err = perf_data__open(&data, input);
 	if (err)
 		return err;
+	kp_warn_dwarf_chains(&data->evlist, input);
 	err = machines__init(&sc.machines, &conf);
 	if (err) {
 		perf_data__delete(data);
@@ -313,6 +314,7 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 	err = perf_data__open(&data, input);
 	if (err)
 		return kp_fail(err);
+	kp_warn_dwarf_chains(&data->evlist, input);
 	err = machines__init(&sc.machines, &conf);
 	if (err) {
 		perf_data__delete(data);

@@ -301,16 +301,11 @@ static void model_round(struct model *m)
 	m->next_flush = m->max_ts;
 }
 
-static int read_file_fail(const char *path, struct seen *w, bool ordered, u64 step,
-			  int threaded, size_t fail_at)
+/* open @path and run @w's tool over it (threaded mode, release step); errors printed */
+static int seen__process(struct seen *w, const char *path, u64 step, int threaded)
 {
 	int err;
 
-	memset(w, 0, sizeof(*w));
-	w->tool.sample = on_sample;
-	w->tool.ordered_events = ordered;
-	w->release_ok = true;
-	w->fail_at = fail_at;
 	err = perf_data__open(&w->data, path);
 	if (err) {
 		print_error("%s\n", kp_errmsg(err));
@@ -320,9 +315,20 @@ static int read_file_fail(const char *path, struct seen *w, bool ordered, u64 st
 	if (step)
 		perf_data__set_release_step(w->data, step);
 	err = perf_data__process(w->data, &w->tool);
-	if (err && !fail_at)
+	if (err && !w->fail_at)
 		print_error("%s\n", kp_errmsg(err));
 	return err;
+}
+
+static int read_file_fail(const char *path, struct seen *w, bool ordered, u64 step,
+			  int threaded, size_t fail_at)
+{
+	memset(w, 0, sizeof(*w));
+	w->tool.sample = on_sample;
+	w->tool.ordered_events = ordered;
+	w->release_ok = true;
+	w->fail_at = fail_at;
+	return seen__process(w, path, step, threaded);
 }
 
 static int read_file(const char *path, struct seen *w, bool ordered, u64 step, int threaded)
@@ -367,26 +373,13 @@ static int peek_fast(struct perf_tool *tool, u64 time, const u64 payload[3])
 
 static int read_file_peek(const char *path, struct seen *w, u64 step)
 {
-	int err;
-
 	memset(w, 0, sizeof(*w));
 	w->tool.sample = on_sample;
 	w->tool.sample_peek = peek_sample;
 	w->tool.sample_fast = peek_fast;
 	w->tool.ordered_events = true;
 	w->release_ok = true;
-	err = perf_data__open(&w->data, path);
-	if (err) {
-		print_error("%s\n", kp_errmsg(err));
-		return err;
-	}
-	perf_data__set_threaded(w->data, 1);
-	if (step)
-		perf_data__set_release_step(w->data, step);
-	err = perf_data__process(w->data, &w->tool);
-	if (err)
-		print_error("%s\n", kp_errmsg(err));
-	return err;
+	return seen__process(w, path, step, 1);
 }
 
 /*
@@ -447,8 +440,6 @@ static int pack_fast(struct perf_tool *tool, u64 time, const u64 payload[3])
 
 static int read_file_pack(const char *path, struct seen *w, u64 step, bool count, u64 at)
 {
-	int err;
-
 	pack_count_mode = count;
 	pack_switch = at;
 	pack_counter = 0;
@@ -461,18 +452,7 @@ static int read_file_pack(const char *path, struct seen *w, u64 step, bool count
 	w->tool.sample_pack = pack_plan;
 	w->tool.ordered_events = true;
 	w->release_ok = true;
-	err = perf_data__open(&w->data, path);
-	if (err) {
-		print_error("%s\n", kp_errmsg(err));
-		return err;
-	}
-	perf_data__set_threaded(w->data, 1);
-	if (step)
-		perf_data__set_release_step(w->data, step);
-	err = perf_data__process(w->data, &w->tool);
-	if (err)
-		print_error("%s\n", kp_errmsg(err));
-	return err;
+	return seen__process(w, path, step, 1);
 }
 
 static void test_random_rounds_match_model(void **state)

@@ -185,6 +185,31 @@ static void script_cmd__dedup_init(struct script_cmd *sc, const struct symbol_co
 	sample_dedup__watch_kernels(&sc->dedup, &sc->machines, conf);
 }
 
+/*
+ * Open @input for @sc: the file, a warning if its chains need DWARF
+ * unwinding, the machines with @conf's symbol sources and the file's
+ * build-ids.  On error nothing is left open.
+ */
+static int script_cmd__open(struct script_cmd *sc, const struct symbol_conf *conf,
+			    const char *input, struct perf_data **data)
+{
+	int err = perf_data__open(data, input);
+
+	if (err)
+		return err;
+	kp_warn_dwarf_chains(&(*data)->evlist, input);
+	err = machines__init(&sc->machines, conf);
+	if (err) {
+		perf_data__delete(*data);
+		*data = NULL;
+		return err;
+	}
+	if ((*data)->header.nr_build_ids)
+		machines__set_build_ids(&sc->machines, (*data)->header.build_ids,
+					(*data)->header.nr_build_ids);
+	return 0;
+}
+
 int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *kallsyms,
 		      bool no_callchain, struct folded **out)
 {
@@ -195,18 +220,9 @@ int script__fold_file(const struct kp_ctx *ctx, const char *input, const char *k
 
 	*out = NULL;
 	symbol_conf__from_ctx(&conf, ctx, kallsyms);
-	err = perf_data__open(&data, input);
+	err = script_cmd__open(&sc, &conf, input, &data);
 	if (err)
 		return err;
-	kp_warn_dwarf_chains(&data->evlist, input);
-	err = machines__init(&sc.machines, &conf);
-	if (err) {
-		perf_data__delete(data);
-		return err;
-	}
-	if (data->header.nr_build_ids)
-		machines__set_build_ids(&sc.machines, data->header.build_ids,
-					data->header.nr_build_ids);
 	sc.folded = folded__new(&sc.machines);
 	callchain_cache__init(&sc.cache);
 	folded__set_cache(sc.folded, &sc.cache);
@@ -311,18 +327,9 @@ int cmd_script(int argc, char **argv, struct kp_ctx *ctx)
 		return kp_usage_error(script_usage, "-F and --folded do not go together");
 
 	symbol_conf__from_ctx(&conf, ctx, kallsyms);
-	err = perf_data__open(&data, input);
+	err = script_cmd__open(&sc, &conf, input, &data);
 	if (err)
 		return kp_fail(err);
-	kp_warn_dwarf_chains(&data->evlist, input);
-	err = machines__init(&sc.machines, &conf);
-	if (err) {
-		perf_data__delete(data);
-		return kp_fail(err);
-	}
-	if (data->header.nr_build_ids)
-		machines__set_build_ids(&sc.machines, data->header.build_ids,
-					data->header.nr_build_ids);
 
 	script__init(&sc.script, &sc.machines, data->tep);
 	if (max_stack)

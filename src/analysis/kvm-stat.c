@@ -91,6 +91,12 @@ struct kvm_stat {
 	/* direct-mapped caches in front of the hashes (index + 1; rows are never removed) */
 	u32 thread_cache[1024]; /* by tid */
 	u32 all_cache[256]; /* rows of @all by key and info */
+	/* fast_run(): Welford updates of @all's rows still to do, in order */
+	struct {
+		u32 row;
+		u64 ns;
+	} pend[256];
+	u32 nr_pend;
 	u32 paired_kinds; /* bit per kvm_tp_kind that can begin or end an interval */
 	struct evsel_info *evinfo;
 	int nr_evinfo;
@@ -125,22 +131,33 @@ static unsigned int hist_bucket(u64 ns)
 	return ns < 2 ? 0 : 63 - __builtin_clzll(ns);
 }
 
-void kvm_stats__update(struct kvm_stats *st, u64 ns, bool keep)
+/* perf's update_stats(): n is a double there, the arithmetic matches */
+static inline void stats__welford(struct kvm_stats *st, u64 ns)
 {
 	double n, delta, val = (double)ns;
 
-	/* perf's update_stats(): n is a double there, the arithmetic matches */
 	st->n++;
 	n = (double)st->n;
 	delta = val - st->mean;
 	st->mean += delta / n;
 	st->m2 += delta * (val - st->mean);
+}
+
+/* the rest of an update: extremes, total and histogram */
+static inline void stats__range(struct kvm_stats *st, u64 ns)
+{
 	if (ns > st->max)
 		st->max = ns;
 	if (ns < st->min)
 		st->min = ns;
 	st->time += ns;
 	st->hist[hist_bucket(ns)]++;
+}
+
+void kvm_stats__update(struct kvm_stats *st, u64 ns, bool keep)
+{
+	stats__welford(st, ns);
+	stats__range(st, ns);
 	if (keep) {
 		ALLOC_GROW(st->durs, st->nr_durs + 1, st->alloc_durs);
 		st->durs[st->nr_durs++] = ns;
@@ -934,18 +951,102 @@ void kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)
 	__kvm_stat__event(kvm, ev);
 }
 
-void kvm_stat__event_packed(struct kvm_stat *kvm, u64 time, const u64 payload[3])
+/*
+ * The common case of a paired report as a tight loop (kvm_stat__event_packed()):
+ * no filter, no breakdown, no percentiles, no slow callback, a kvm_entry seen,
+ * and each event a begin (@begin_kind) or a kvm_entry of a thread already known
+ * as a vCPU.  It stops at anything else, which the general model takes.
+ *
+ * The Welford part of each update (a division whose latency chains the updates
+ * of a row) is queued in time order and done after the loop, where the updates
+ * of different rows overlap: the loop was twice as slow with it inline.
+ */
+static bool fast_ok(const struct kvm_stat *kvm)
 {
-	struct kvm_stat_event ev = {
-		.kind = (enum kvm_tp_kind)(payload[1] >> 32),
-		.pid = (u32)payload[0],
-		.tid = (u32)(payload[0] >> 32),
-		.time = time,
-		.a = (u32)payload[1],
-		.b = payload[2],
-	};
+	const struct kvm_stat_opts *o = &kvm->opts;
 
-	__kvm_stat__event(kvm, &ev);
+	return o->report != KVM_REPORT_MMIO && !o->nr_pids && o->vcpu == -1 && !o->per_vm &&
+	       !o->per_vcpu && !o->percentiles && !o->slow && kvm->seen_entry;
+}
+
+static size_t fast_run(struct kvm_stat *kvm, const struct packed_sample *s, size_t n)
+{
+	const bool vmexit = kvm->opts.report == KVM_REPORT_VMEXIT;
+	const u32 begin_kind = vmexit				     ? KVM_TP_EXIT :
+			       kvm->opts.report == KVM_REPORT_IOPORT ? KVM_TP_PIO :
+								       KVM_TP_MSR;
+	struct kvm_stat_table *all = &kvm->all;
+	size_t i;
+
+	for (i = 0; i < n && kvm->nr_pend < ARRAY_SIZE(kvm->pend); i++) {
+		u32 kind = (u32)(s[i].payload[1] >> 32);
+		u32 tid = (u32)(s[i].payload[0] >> 32);
+		u32 slot = kvm->thread_cache[tid & (ARRAY_SIZE(kvm->thread_cache) - 1)];
+		struct vcpu_rec *rec;
+
+		if (!slot)
+			break;
+		rec = &kvm->threads[slot - 1];
+		if (rec->tid != tid || !rec->is_vcpu)
+			break;
+		if (kind == begin_kind) {
+			u32 a = (u32)s[i].payload[1];
+
+			/* is_begin(): the exit reason, or the port / MSR with the direction */
+			rec->last_row = vmexit ? all__findnew(kvm, a, 0) :
+						 all__findnew(kvm, s[i].payload[2], (int)a);
+			rec->start_time = s[i].time;
+		} else if (kind == KVM_TP_ENTRY) {
+			u64 begin = rec->start_time, t = s[i].time;
+			u32 row = rec->last_row;
+			struct kvm_stat_row *r;
+
+			/* handle_end() and account(), the Welford part queued */
+			kvm->nr_tp[KVM_TP_ENTRY]++;
+			if (!begin || row == NO_ROW)
+				continue;
+			rec->last_row = NO_ROW;
+			rec->start_time = 0;
+			if (t < begin)
+				continue;
+			r = &all->rows[row];
+			r->count++;
+			all->total_count++;
+			stats__range(&r->stats, t - begin);
+			all->total_time += t - begin;
+			kvm->pend[kvm->nr_pend].row = row;
+			kvm->pend[kvm->nr_pend].ns = t - begin;
+			kvm->nr_pend++;
+			continue;
+		} else {
+			break;
+		}
+		kvm->nr_tp[begin_kind]++;
+	}
+	for (u32 k = 0; k < kvm->nr_pend; k++)
+		stats__welford(&all->rows[kvm->pend[k].row].stats, kvm->pend[k].ns);
+	kvm->nr_pend = 0;
+	return i;
+}
+
+void kvm_stat__event_packed(struct kvm_stat *kvm, const struct packed_sample *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct kvm_stat_event ev;
+
+		if (fast_ok(kvm)) {
+			i += fast_run(kvm, s + i, n - i);
+			if (i == n)
+				break;
+		}
+		ev.kind = (enum kvm_tp_kind)(s[i].payload[1] >> 32);
+		ev.pid = (u32)s[i].payload[0];
+		ev.tid = (u32)(s[i].payload[0] >> 32);
+		ev.time = s[i].time;
+		ev.a = (u32)s[i].payload[1];
+		ev.b = s[i].payload[2];
+		__kvm_stat__event(kvm, &ev);
+	}
 }
 
 static inline void __kvm_stat__event(struct kvm_stat *kvm, const struct kvm_stat_event *ev)

@@ -42,6 +42,7 @@
 #include "util/types.h"
 
 struct sample_pack;
+struct packed_sample;
 
 struct evlist;
 struct evsel;
@@ -224,8 +225,11 @@ int kvm_stat__peek(struct kvm_stat *kvm, const struct evsel *evsel,
  */
 void kvm_stat__pack(struct kvm_stat *kvm, const struct evsel *evsel, struct sample_pack *pack);
 
-/** kvm_stat__event_packed - kvm_stat__event() of what kvm_stat__peek() packed. */
-void kvm_stat__event_packed(struct kvm_stat *kvm, u64 time, const u64 payload[3]);
+/**
+ * kvm_stat__event_packed - kvm_stat__event() of each of @s[0..n), in order, as
+ * kvm_stat__peek() packed them.
+ */
+void kvm_stat__event_packed(struct kvm_stat *kvm, const struct packed_sample *s, size_t n);
 
 /*
  * Live mode (stat live): one kvm_stat per refresh interval is reset after it

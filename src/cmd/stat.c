@@ -86,9 +86,9 @@ static void report_pack(struct perf_tool *tool, struct evsel *evsel, struct samp
 	kvm_stat__pack(tool2report(tool)->kvm, evsel, pack);
 }
 
-static int report_fast(struct perf_tool *tool, u64 time, const u64 payload[3])
+static int report_fast(struct perf_tool *tool, const struct packed_sample *s, size_t n)
 {
-	kvm_stat__event_packed(tool2report(tool)->kvm, time, payload);
+	kvm_stat__event_packed(tool2report(tool)->kvm, s, n);
 	return 0;
 }
 

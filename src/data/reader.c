@@ -175,6 +175,9 @@ struct pack_plan {
 	u8 shift[3];
 };
 
+/* packed samples handed to tool->sample_fast() at a time */
+#define FAST_RUN 256
+
 struct oe_worker {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -185,6 +188,7 @@ struct oe_worker {
 	u64 nr_done; /* batches delivered (or skipped after an error) */
 	struct oe_entry *tmp; /* for sorting */
 	size_t tmp_alloc;
+	struct packed_sample fast[FAST_RUN];
 	u64 *keys, *keys_tmp;
 	size_t keys_alloc, keys_tmp_alloc;
 	bool stop;
@@ -478,17 +482,64 @@ static void prefault(struct perf_data *data);
 
 /* ---------------------------------------------------------------- worker */
 
+/*
+ * Deliver @be[0..n) in the order @order gives (the low OE_IDX_BITS of each
+ * key index @be; NULL: as they are): records one by one, the runs of packed
+ * samples between them gathered and handed over FAST_RUN at a time.
+ */
+static int oe_deliver_sorted(struct oe_worker *w, const struct oe_entry *be, const u64 *order,
+			     size_t n)
+{
+	struct perf_tool *tool = w->data->rd->tool;
+	struct packed_sample *buf = w->fast;
+	size_t nb = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		const struct oe_entry *e = &be[order ? order[i] & ((1u << OE_IDX_BITS) - 1) : i];
+
+		if (!e->ev) {
+			buf[nb].time = e->ts;
+			buf[nb].payload[0] = e->payload[0];
+			buf[nb].payload[1] = e->payload[1];
+			buf[nb].payload[2] = e->payload[2];
+			if (++nb == FAST_RUN) {
+				err = tool->sample_fast(tool, buf, nb);
+				nb = 0;
+			}
+			continue;
+		}
+		if (nb) {
+			err = tool->sample_fast(tool, buf, nb);
+			nb = 0;
+			if (err)
+				break;
+		}
+		if (i + 4 < n) {
+			const struct oe_entry *f =
+				&be[order ? order[i + 4] & ((1u << OE_IDX_BITS) - 1) : i + 4];
+
+			if (f->ev) {
+				__builtin_prefetch(f->ev);
+				__builtin_prefetch((const u8 *)f->ev + 64);
+			}
+		}
+		err = deliver(w->data, e->ev, e->evsel, e->off);
+	}
+	if (nb && !err)
+		err = tool->sample_fast(tool, buf, nb);
+	return err;
+}
+
 /* sort batch @b (arrival order) by time, stable, and deliver it */
 static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
 {
-	struct perf_tool *tool = w->data->rd->tool;
 	struct oe_entry *be = b->e;
 	const size_t n = b->nr; /* (not re-read after each callback) */
 	u64 min_ts = ~0ULL, max_ts = 0, prev = 0;
 	size_t inversions = 0;
 	unsigned int bits;
 	const u64 *order;
-	int err = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		u64 ts = be[i].ts;
@@ -503,38 +554,14 @@ static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
 	    n >= (1ULL << OE_IDX_BITS)) {
 		ALLOC_GROW(w->tmp, n / 2 + 1, w->tmp_alloc);
 		oe_sort(be, n, w->tmp);
-		for (size_t i = 0; i < n && !err; i++) {
-			const struct oe_entry *e = &be[i];
-
-			if (i + 4 < n && be[i + 4].ev) {
-				__builtin_prefetch(be[i + 4].ev);
-				__builtin_prefetch((const u8 *)be[i + 4].ev + 64);
-			}
-			err = e->ev ? deliver(w->data, e->ev, e->evsel, e->off) :
-				      tool->sample_fast(tool, e->ts, e->payload);
-		}
-		return err;
+		return oe_deliver_sorted(w, be, NULL, n);
 	}
 	ALLOC_GROW(w->keys, n, w->keys_alloc);
 	ALLOC_GROW(w->keys_tmp, n, w->keys_tmp_alloc);
 	for (size_t i = 0; i < n; i++)
 		w->keys[i] = (be[i].ts - min_ts) << OE_IDX_BITS | i;
 	order = oe_radix_sort(w->keys, w->keys_tmp, n, OE_IDX_BITS, bits);
-	for (size_t i = 0; i < n && !err; i++) {
-		const struct oe_entry *e = &be[order[i] & ((1u << OE_IDX_BITS) - 1)];
-
-		if (i + 4 < n) {
-			const struct oe_entry *f = &be[order[i + 4] & ((1u << OE_IDX_BITS) - 1)];
-
-			if (f->ev) {
-				__builtin_prefetch(f->ev);
-				__builtin_prefetch((const u8 *)f->ev + 64);
-			}
-		}
-		err = e->ev ? deliver(w->data, e->ev, e->evsel, e->off) :
-			      tool->sample_fast(tool, e->ts, e->payload);
-	}
-	return err;
+	return oe_deliver_sorted(w, be, order, n);
 }
 
 static void *oe_worker_main(void *arg)
@@ -752,7 +779,10 @@ static int oe_flush(struct perf_data *data, u64 limit)
 			err = deliver(data, e->ev, e->evsel, e->off);
 			chunk_put(e->chunk);
 		} else {
-			err = rd->tool->sample_fast(rd->tool, e->ts, e->payload);
+			struct packed_sample ps = { e->ts, { e->payload[0], e->payload[1],
+							     e->payload[2] } };
+
+			err = rd->tool->sample_fast(rd->tool, &ps, 1);
 		}
 		if (err) {
 			i++;

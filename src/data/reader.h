@@ -84,6 +84,12 @@ struct sample_pack {
 	} word[3];
 };
 
+/* a sample as tool->sample_peek() packed it, with its time */
+struct packed_sample {
+	u64 time;
+	u64 payload[3];
+};
+
 struct perf_tool {
 	int (*sample)(struct perf_tool *tool, union perf_event *event, struct perf_sample *sample,
 		      struct evsel *evsel);
@@ -112,7 +118,8 @@ struct perf_tool {
 	 * perf_sample__parse(); @sample is what it would return) and a time.
 	 * It returns 1 after packing what the tool needs into @payload: the
 	 * sample is then queued as just that, and sample_fast() gets it, in
-	 * time order, instead of sample(); 2 when it has done all there was to
+	 * time order, instead of sample() (a run of such samples at a time:
+	 * @s[0..n), n >= 1); 2 when it has done all there was to
 	 * do with the sample (it is not delivered; the ordering bookkeeping
 	 * still counts it); any other value sends it the ordinary way, to
 	 * sample() (which reports any error in its place).  sample_peek() must
@@ -124,7 +131,7 @@ struct perf_tool {
 	 */
 	int (*sample_peek)(struct perf_tool *tool, struct evsel *evsel,
 			   const struct perf_sample *sample, u64 payload[3]);
-	int (*sample_fast)(struct perf_tool *tool, u64 time, const u64 payload[3]);
+	int (*sample_fast)(struct perf_tool *tool, const struct packed_sample *s, size_t n);
 	u64 sample_peek_fields;
 	/*
 	 * Optional, with sample_peek(): what sample_peek() would do with every

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analysis/kvm-stat.h"
+#include "data/reader.h"
 #include "ui/kvm-stat-ui.h"
 #include "util/util.h"
 
@@ -364,6 +365,101 @@ static void test_no_fallback_with_entries(void **state)
 	kvm_stat__delete(kvm);
 }
 
+
+/* a seeded stream: several VMs and vCPUs, all kinds, lost begins and ends, time going back */
+static u64 rnd_state;
+
+static u64 rnd(u64 below)
+{
+	rnd_state = rnd_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (rnd_state >> 33) % below;
+}
+
+static void compare_tables(const struct kvm_stat_table *a, const struct kvm_stat_table *b)
+{
+	assert_int_equal(a->nr_sorted, b->nr_sorted);
+	assert_int_equal(a->total_count, b->total_count);
+	assert_int_equal(a->total_time, b->total_time);
+	for (u32 i = 0; i < a->nr_sorted; i++) {
+		const struct kvm_stat_row *ra = a->sorted[i], *rb = b->sorted[i];
+
+		assert_int_equal(ra->key, rb->key);
+		assert_int_equal(ra->info, rb->info);
+		assert_int_equal(ra->count, rb->count);
+		assert_int_equal(ra->stats.n, rb->stats.n);
+		assert_int_equal(ra->stats.min, rb->stats.min);
+		assert_int_equal(ra->stats.max, rb->stats.max);
+		assert_int_equal(ra->stats.time, rb->stats.time);
+		/* bit for bit: the same updates in the same order */
+		assert_memory_equal(&ra->stats.mean, &rb->stats.mean, sizeof(double));
+		assert_memory_equal(&ra->stats.m2, &rb->stats.m2, sizeof(double));
+		assert_memory_equal(ra->stats.hist, rb->stats.hist, sizeof(ra->stats.hist));
+	}
+}
+
+/*
+ * kvm_stat__event_packed() (the reader's fast path, with its tight loop for
+ * plain paired reports) must give what kvm_stat__event() gives event by event.
+ */
+static void test_packed_matches_events(void **state)
+{
+	static const enum kvm_stat_report reports[] = { KVM_REPORT_VMEXIT, KVM_REPORT_IOPORT,
+							KVM_REPORT_MSR, KVM_REPORT_MMIO };
+	enum { N = 60000 };
+	struct packed_sample *ps = xcalloc(N, sizeof(*ps));
+
+	(void)state;
+	for (size_t r = 0; r < ARRAY_SIZE(reports); r++) {
+		for (int vcpu = -1; vcpu <= 0; vcpu++) {
+			struct kvm_stat *a = new_stat(reports[r], vcpu);
+			struct kvm_stat *b = new_stat(reports[r], vcpu);
+			const struct kvm_stat_view *va, *vb;
+			u64 now = 1000000;
+
+			rnd_state = 42 + r;
+			for (size_t i = 0; i < N; i++) {
+				struct kvm_stat_event e;
+				u64 k = rnd(100);
+
+				e.kind = k < 40 ? KVM_TP_EXIT : k < 80 ? KVM_TP_ENTRY :
+					 k < 88 ? KVM_TP_PIO : k < 94 ? KVM_TP_MSR :
+						  k < 99 ? KVM_TP_MMIO : KVM_TP_USERSPACE_EXIT;
+				e.pid = 100 + (u32)rnd(3);
+				e.tid = e.pid * 10 + (u32)rnd(4);
+				/* now and then a time before the last one */
+				now += rnd(20) ? rnd(5000) : 0;
+				e.time = rnd(500) ? now : now - rnd(3000);
+				e.a = e.kind == KVM_TP_ENTRY ? e.tid % 10 : rnd(e.kind == KVM_TP_EXIT ? 9 : 3);
+				e.b = e.kind == KVM_TP_EXIT ? 0 : 0x60 + rnd(4);
+				/* the first entries come late: the access model sees the start */
+				if (i < 300 && e.kind == KVM_TP_ENTRY)
+					e.kind = KVM_TP_PIO;
+				kvm_stat__event(a, &e);
+				ps[i].time = e.time;
+				ps[i].payload[0] = (u64)e.tid << 32 | e.pid;
+				ps[i].payload[1] = (u64)e.kind << 32 | e.a;
+				ps[i].payload[2] = e.b;
+			}
+			for (size_t i = 0; i < N;) {
+				size_t n = 1 + rnd(400);
+
+				n = n > N - i ? N - i : n;
+				kvm_stat__event_packed(b, ps + i, n);
+				i += n;
+			}
+			va = kvm_stat__view(a);
+			vb = kvm_stat__view(b);
+			assert_int_equal(va->mode, vb->mode);
+			assert_memory_equal(va->nr_tp, vb->nr_tp, sizeof(va->nr_tp));
+			assert_true(va->all->nr_sorted > 2);
+			compare_tables(va->all, vb->all);
+			kvm_stat__delete(a);
+			kvm_stat__delete(b);
+		}
+	}
+	free(ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_sort_keys),
 		cmocka_unit_test(test_access_fallback),
 		cmocka_unit_test(test_no_fallback_with_entries),
+		cmocka_unit_test(test_packed_matches_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

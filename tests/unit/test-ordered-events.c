@@ -359,15 +359,18 @@ static int peek_sample(struct perf_tool *tool, struct evsel *evsel, const struct
 	return 1;
 }
 
-static int peek_fast(struct perf_tool *tool, u64 time, const u64 payload[3])
+static int peek_fast(struct perf_tool *tool, const struct packed_sample *s, size_t n)
 {
 	struct seen *w = (struct seen *)tool;
 
-	/* what the peek saw comes back unchanged, with the sample's time */
-	if (time != payload[1] || payload[2] != (1ULL << 32 | 2))
-		w->release_ok = false;
-	ALLOC_GROW(w->ip, w->n + 1, w->alloc);
-	w->ip[w->n++] = payload[0];
+	assert_true(n >= 1);
+	for (size_t i = 0; i < n; i++) {
+		/* what the peek saw comes back unchanged, with the sample's time */
+		if (s[i].time != s[i].payload[1] || s[i].payload[2] != (1ULL << 32 | 2))
+			w->release_ok = false;
+		ALLOC_GROW(w->ip, w->n + 1, w->alloc);
+		w->ip[w->n++] = s[i].payload[0];
+	}
 	return 0;
 }
 
@@ -426,15 +429,18 @@ static void pack_plan(struct perf_tool *tool, struct evsel *evsel, struct sample
 	pack->word[2].field = PERF_SAMPLE_TID;
 }
 
-static int pack_fast(struct perf_tool *tool, u64 time, const u64 payload[3])
+static int pack_fast(struct perf_tool *tool, const struct packed_sample *s, size_t n)
 {
 	struct seen *w = (struct seen *)tool;
 
-	/* pid 1, tid 2: the TID word as the record has it */
-	if (time != payload[1] || payload[2] != (2ULL << 32 | 1))
-		w->release_ok = false;
-	ALLOC_GROW(w->ip, w->n + 1, w->alloc);
-	w->ip[w->n++] = payload[0];
+	assert_true(n >= 1);
+	for (size_t i = 0; i < n; i++) {
+		/* pid 1, tid 2: the TID word as the record has it */
+		if (s[i].time != s[i].payload[1] || s[i].payload[2] != (2ULL << 32 | 1))
+			w->release_ok = false;
+		ALLOC_GROW(w->ip, w->n + 1, w->alloc);
+		w->ip[w->n++] = s[i].payload[0];
+	}
 	return 0;
 }
 

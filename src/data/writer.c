@@ -91,17 +91,30 @@ static int w_flush(struct perf_writer *w)
 	return err;
 }
 
+/*
+ * Buffered: each write ends at a multiple of KP_WBUF_SIZE in the file (all but
+ * the last).  Aligned writes leave the file in the page cache as large folios,
+ * which a reader maps several times faster than the small ones unaligned
+ * writes leave (bench/stat.sh's 564 MB: 38 -> 13 ms to map it on 6.18).
+ */
 static int w_buf(struct perf_writer *w, const void *buf, size_t len)
 {
-	if (w->wbuf.len + len > KP_WBUF_SIZE) {
-		int err = w_flush(w);
+	const u8 *p = buf;
 
-		if (err)
-			return err;
-		if (len > KP_WBUF_SIZE)
-			return w_raw(w, buf, len);
+	while (len) {
+		size_t room = KP_WBUF_SIZE - ((w->pos + w->wbuf.len) & (KP_WBUF_SIZE - 1));
+		size_t n = kp_min(len, room);
+
+		strbuf_add(&w->wbuf, p, n);
+		p += n;
+		len -= n;
+		if (n == room) {
+			int err = w_flush(w);
+
+			if (err)
+				return err;
+		}
 	}
-	strbuf_add(&w->wbuf, buf, len);
 	return 0;
 }
 

@@ -53,7 +53,13 @@
 #define CHUNK_SIZE (4u << 20)
 #define PIPE_CHUNK_SIZE (1u << 20)
 /* file mode: give mapped pages back in steps of this many bytes */
-#define RELEASE_STEP (1u << 20)
+#define RELEASE_STEP (2u << 20)
+/*
+ * ... and at multiples of this (or of the step, if smaller): a page-table
+ * entry that maps 2 MiB of a large folio (see the writer) is dropped whole,
+ * never split
+ */
+#define RELEASE_ALIGN (2u << 20)
 /* file mode, ordered: from this file size on, records are delivered on a second thread */
 #define WORKER_MIN_SIZE (4u << 20)
 
@@ -86,7 +92,7 @@ struct kp_reader {
 	 * @release_want is what it is asked for, both atomic)
 	 */
 	u64 released, release_to, release_want;
-	u64 release_step;
+	u64 release_step, release_align;
 	/* where the reading thread is (atomic), and up to where the worker faulted pages in */
 	u64 read_pos, prefault_to;
 	/* the reading loops try release_behind() from this offset on */
@@ -885,7 +891,7 @@ static void release_behind(struct perf_data *data, u64 pos)
 	/* in flight, A and B; given back: ~0 */
 	for (int k = 0; k < OE_BATCHES; k++)
 		low = kp_min(low, rd->batch[k].min_off);
-	low &= ~(rd->page_size - 1);
+	low &= ~(rd->release_align - 1);
 	if (low < rd->release_to + rd->release_step)
 		return;
 	rd->release_to = low;
@@ -956,8 +962,14 @@ void perf_data__set_threaded(struct perf_data *data, int mode)
 
 void perf_data__set_release_step(struct perf_data *data, u64 step)
 {
-	data->rd->release_step = KP_ALIGN(kp_max(step, (u64)1), data->rd->page_size);
-	data->rd->release_next = data->rd->release_to + data->rd->release_step;
+	struct kp_reader *rd = data->rd;
+
+	rd->release_step = KP_ALIGN(kp_max(step, (u64)1), rd->page_size);
+	rd->release_next = rd->release_to + rd->release_step;
+	/* the largest power of two not above the step, RELEASE_ALIGN at most */
+	rd->release_align = kp_min((u64)RELEASE_ALIGN,
+				   1ULL << (63 - __builtin_clzll(rd->release_step)));
+	rd->release_align = kp_max(rd->release_align, rd->page_size);
 }
 
 /* ---------------------------------------------------------------- delivery */
@@ -1383,6 +1395,142 @@ static int peek_sample(struct perf_data *data, union perf_event *ev, struct evse
 	return 1;
 }
 
+/* scan_planned(): a batch being filled, its fields in locals */
+struct lane {
+	struct oe_batch *b;
+	struct oe_entry *e;
+	size_t nr, alloc, nr_dropped;
+	u64 max_ts;
+};
+
+static inline __attribute__((always_inline)) void lane_load(struct lane *l, struct oe_batch *b)
+{
+	l->b = b;
+	l->e = b->e;
+	l->nr = b->nr;
+	l->alloc = b->alloc;
+	l->nr_dropped = b->nr_dropped;
+	l->max_ts = b->max_ts;
+}
+
+static inline __attribute__((always_inline)) void lane_store(const struct lane *l)
+{
+	l->b->e = l->e;
+	l->b->nr = l->nr;
+	l->b->alloc = l->alloc;
+	l->b->nr_dropped = l->nr_dropped;
+	l->b->max_ts = l->max_ts;
+}
+
+/*
+ * The planned part of scan_samples(): from @off, the samples whose event has a
+ * PLAN_WORDS or PLAN_COUNT plan, each packed or counted and queued as
+ * oe_new() and oe_append() would, with the state they touch in locals (the
+ * compiler keeps those in registers: stores through the entries could alias
+ * them in memory).  Batches A and B stay the same throughout: nothing is
+ * submitted here.  Returns where it stopped: a record it does not take, or @end.
+ */
+static u64 scan_planned(struct perf_data *data, u64 off, u64 end, u64 *nr_out)
+{
+	struct kp_reader *rd = data->rd;
+	const u8 *base = data->base;
+	struct evsel *only = data->evlist.nr == 1 ? data->evlist.entries[0] : NULL;
+	const int id_pos = data->evlist.nr > 1 ? data->evlist.id_pos : -1;
+	const struct pack_plan *plans = rd->plan;
+	const u32 nr_layout = rd->nr_layout;
+	const u64 next_flush = rd->next_flush, last_flush = rd->last_flush;
+	u64 max_ts = rd->max_ts, release_next = rd->release_next;
+	size_t nr_pending = rd->nr_pending;
+	u64 nr = 0, nr_unordered = 0;
+	struct lane lane[2];
+
+	/* both batches free to fill (may wait for the worker) */
+	lane_load(&lane[0], oe_slot(rd, rd->nr_submitted));
+	lane_load(&lane[1], oe_slot(rd, rd->nr_submitted + 1));
+	while (end - off >= sizeof(struct perf_event_header)) {
+		const u8 *r = base + off;
+		const union perf_event *ev = (const union perf_event *)r;
+		u32 size = ev->header.size;
+		const struct pack_plan *p;
+		struct evsel *evsel;
+		struct lane *l;
+		u64 ts;
+
+		if (ev->header.type != PERF_RECORD_SAMPLE || size < sizeof(ev->header) ||
+		    size > end - off || (off & 7))
+			break;
+		if (only) {
+			evsel = only;
+		} else {
+			u64 id;
+
+			if (id_pos < 0 || (u32)id_pos >= (size - 8u) / 8)
+				break;
+			__builtin_memcpy(&id, r + 8 + 8 * id_pos, 8);
+			evsel = rd->id_cache[id & 63].evsel;
+			if (!evsel || rd->id_cache[id & 63].id != id)
+				break;
+		}
+		if ((u32)evsel->idx >= nr_layout)
+			break;
+		p = &plans[evsel->idx];
+		if (p->mode < PLAN_WORDS || size < p->min_size)
+			break;
+		if (p->raw) {
+			u32 rs;
+
+			__builtin_memcpy(&rs, r + p->raw, 4);
+			if (rs > size - p->raw - 4u || rs < p->raw_need)
+				break;
+		}
+		__builtin_memcpy(&ts, r + p->time, 8);
+		if (!ts || ts == ~0ULL)
+			break;
+		__builtin_prefetch(r + 1024);
+		if (off >= release_next) {
+			release_behind(data, off);
+			release_next = rd->release_next;
+		}
+		nr++;
+		/* oe_new() */
+		nr_unordered += ts < last_flush;
+		if (!nr_pending || ts >= max_ts)
+			max_ts = ts;
+		nr_pending++;
+		/* oe_append(): batch A if due at the next flush, else B */
+		l = &lane[ts > next_flush];
+		if (ts > l->max_ts)
+			l->max_ts = ts;
+		if (p->mode == PLAN_COUNT) {
+			(*p->counter)++;
+			l->nr_dropped++;
+		} else {
+			struct oe_entry *e;
+			u64 w0, w1, w2;
+
+			if (l->nr == l->alloc)
+				ALLOC_GROW(l->e, l->nr + 1, l->alloc);
+			__builtin_memcpy(&w0, r + p->end[0] - 8, 8);
+			__builtin_memcpy(&w1, r + p->end[1] - 8, 8);
+			__builtin_memcpy(&w2, r + p->end[2] - 8, 8);
+			e = &l->e[l->nr++];
+			e->ts = ts;
+			e->ev = NULL;
+			e->payload[0] = (w0 >> p->shift[0] & p->mask[0]) | p->or[0];
+			e->payload[1] = (w1 >> p->shift[1] & p->mask[1]) | p->or[1];
+			e->payload[2] = (w2 >> p->shift[2] & p->mask[2]) | p->or[2];
+		}
+		off += size;
+	}
+	lane_store(&lane[0]);
+	lane_store(&lane[1]);
+	rd->max_ts = max_ts;
+	rd->nr_pending = nr_pending;
+	data->stats.nr_unordered += nr_unordered;
+	*nr_out += nr;
+	return off;
+}
+
 /*
  * tool->sample_peek, file mode, host byte order: a tight loop over the records
  * that need nothing but the fast path - aligned SAMPLEs of an id seen before,
@@ -1405,8 +1553,8 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 	u64 nr = 0;
 
 	while (end - off >= sizeof(struct perf_event_header)) {
-		union perf_event *ev = (union perf_event *)(base + off);
-		u32 size = ev->header.size;
+		union perf_event *ev;
+		u32 size;
 		const struct sample_layout *l;
 		const struct pack_plan *p;
 		struct perf_sample *s;
@@ -1415,6 +1563,11 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 		u64 payload[3];
 		int ret;
 
+		off = scan_planned(data, off, end, &nr);
+		if (end - off < sizeof(struct perf_event_header))
+			break;
+		ev = (union perf_event *)(base + off);
+		size = ev->header.size;
 		if (ev->header.type != PERF_RECORD_SAMPLE || size < sizeof(ev->header) ||
 		    size > end - off || (off & 7))
 			break;
@@ -2337,6 +2490,7 @@ int perf_data__open(struct perf_data **out, const char *path)
 	data->rd = xzalloc(sizeof(*data->rd));
 	data->rd->page_size = (u64)sysconf(_SC_PAGESIZE);
 	data->rd->release_step = RELEASE_STEP;
+	data->rd->release_align = RELEASE_ALIGN;
 	data->rd->release_next = RELEASE_STEP;
 	for (int k = 0; k < OE_BATCHES; k++)
 		data->rd->batch[k].min_off = ~0ULL;

@@ -90,13 +90,17 @@ struct kvm_stat {
 	u32 thread_hash_size;
 	/* direct-mapped caches in front of the hashes (index + 1; rows are never removed) */
 	u32 thread_cache[1024]; /* by tid */
-	u32 all_cache[256]; /* rows of @all by key and info */
+	/* rows of @all by key and info (the key here too: no look at the row) */
+	struct row_cache {
+		u64 key;
+		int info;
+		u32 row; /* index + 1, 0: empty */
+	} all_cache[256];
 	/* fast_run(): Welford updates of @all's rows still to do, in order */
 	struct {
 		u32 row;
 		u64 ns;
 	} pend[256];
-	u32 nr_pend;
 	u32 paired_kinds; /* bit per kvm_tp_kind that can begin or end an interval */
 	struct evsel_info *evinfo;
 	int nr_evinfo;
@@ -287,17 +291,15 @@ static u32 table__findnew(struct kvm_stat_table *t, u64 key, int info, u32 *seq)
 /* table__findnew() on kvm->all, once per begin event: a cache first */
 static u32 all__findnew(struct kvm_stat *kvm, u64 key, int info)
 {
-	u32 *slot = &kvm->all_cache[((key * 0x9e3779b97f4a7c15ULL) >> 56) ^ (u8)info];
+	struct row_cache *slot = &kvm->all_cache[((key * 0x9e3779b97f4a7c15ULL) >> 56) ^ (u8)info];
 	u32 idx;
 
-	if (*slot) {
-		const struct kvm_stat_row *row = &kvm->all.rows[*slot - 1];
-
-		if (row->key == key && row->info == info)
-			return *slot - 1;
-	}
+	if (slot->row && slot->key == key && slot->info == info)
+		return slot->row - 1;
 	idx = table__findnew(&kvm->all, key, info, &kvm->seq);
-	*slot = idx + 1;
+	slot->key = key;
+	slot->info = info;
+	slot->row = idx + 1;
 	return idx;
 }
 
@@ -976,9 +978,12 @@ static size_t fast_run(struct kvm_stat *kvm, const struct packed_sample *s, size
 			       kvm->opts.report == KVM_REPORT_IOPORT ? KVM_TP_PIO :
 								       KVM_TP_MSR;
 	struct kvm_stat_table *all = &kvm->all;
+	/* counters in locals: in memory, each event would wait for the last one's store */
+	u64 nr_begin = 0, nr_entry = 0, total_count = 0, total_time = 0;
+	u32 nr_pend = 0;
 	size_t i;
 
-	for (i = 0; i < n && kvm->nr_pend < ARRAY_SIZE(kvm->pend); i++) {
+	for (i = 0; i < n && nr_pend < ARRAY_SIZE(kvm->pend); i++) {
 		u32 kind = (u32)(s[i].payload[1] >> 32);
 		u32 tid = (u32)(s[i].payload[0] >> 32);
 		u32 slot = kvm->thread_cache[tid & (ARRAY_SIZE(kvm->thread_cache) - 1)];
@@ -996,13 +1001,14 @@ static size_t fast_run(struct kvm_stat *kvm, const struct packed_sample *s, size
 			rec->last_row = vmexit ? all__findnew(kvm, a, 0) :
 						 all__findnew(kvm, s[i].payload[2], (int)a);
 			rec->start_time = s[i].time;
+			nr_begin++;
 		} else if (kind == KVM_TP_ENTRY) {
 			u64 begin = rec->start_time, t = s[i].time;
 			u32 row = rec->last_row;
 			struct kvm_stat_row *r;
 
 			/* handle_end() and account(), the Welford part queued */
-			kvm->nr_tp[KVM_TP_ENTRY]++;
+			nr_entry++;
 			if (!begin || row == NO_ROW)
 				continue;
 			rec->last_row = NO_ROW;
@@ -1011,21 +1017,22 @@ static size_t fast_run(struct kvm_stat *kvm, const struct packed_sample *s, size
 				continue;
 			r = &all->rows[row];
 			r->count++;
-			all->total_count++;
+			total_count++;
 			stats__range(&r->stats, t - begin);
-			all->total_time += t - begin;
-			kvm->pend[kvm->nr_pend].row = row;
-			kvm->pend[kvm->nr_pend].ns = t - begin;
-			kvm->nr_pend++;
-			continue;
+			total_time += t - begin;
+			kvm->pend[nr_pend].row = row;
+			kvm->pend[nr_pend].ns = t - begin;
+			nr_pend++;
 		} else {
 			break;
 		}
-		kvm->nr_tp[begin_kind]++;
 	}
-	for (u32 k = 0; k < kvm->nr_pend; k++)
+	kvm->nr_tp[begin_kind] += nr_begin;
+	kvm->nr_tp[KVM_TP_ENTRY] += nr_entry;
+	all->total_count += total_count;
+	all->total_time += total_time;
+	for (u32 k = 0; k < nr_pend; k++)
 		stats__welford(&all->rows[kvm->pend[k].row].stats, kvm->pend[k].ns);
-	kvm->nr_pend = 0;
 	return i;
 }
 

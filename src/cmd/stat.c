@@ -58,6 +58,9 @@ static void stat_help(FILE *fp)
 
 /* ---- report ------------------------------------------------------------------ */
 
+/* perf_data__set_release_step() for stat report */
+#define STAT_RELEASE_STEP (16u << 20)
+
 struct stat_report {
 	struct perf_tool tool;
 	struct kvm_stat *kvm;
@@ -273,6 +276,11 @@ static int stat_report(int argc, char **argv, struct kp_ctx *ctx)
 	err = perf_data__open(&data, path);
 	if (err)
 		goto fail;
+	/*
+	 * Bigger steps than the default for this pass over the whole file:
+	 * bench/stat.sh 5% faster for 14 MB more resident (of perf's 580 MB).
+	 */
+	perf_data__set_release_step(data, STAT_RELEASE_STEP);
 	for (int i = 0; i < data->evlist.nr; i++) {
 		const struct evsel *evsel = data->evlist.entries[i];
 

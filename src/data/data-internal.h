@@ -49,8 +49,6 @@ void oe_merge(struct oe_entry *a, size_t mid, size_t n, struct oe_entry *tmp);
 u64 *oe_radix_sort(u64 *keys, u64 *tmp, size_t n, unsigned int lo, unsigned int bits);
 /* file mode: offset below which the mapped pages were given back (0: none) */
 u64 perf_data__released(const struct perf_data *data);
-/* give pages back in steps of @step bytes (rounded up to pages); for tests */
-void perf_data__set_release_step(struct perf_data *data, u64 step);
 /* deliver on a second thread: 1 always, 0 never, -1 for big files (default); for tests */
 void perf_data__set_threaded(struct perf_data *data, int mode);
 

@@ -156,6 +156,14 @@ int perf_data__open(struct perf_data **out, const char *path);
 void perf_data__delete(struct perf_data *data);
 
 /**
+ * perf_data__set_release_step - file mode: give the mapped pages that no
+ * queued record needs back to the kernel in steps of @step bytes (rounded up
+ * to pages; 2 MiB by default).  A bigger step keeps more of the file resident
+ * and costs fewer unmappings (each a TLB shootdown on the other thread's CPU).
+ */
+void perf_data__set_release_step(struct perf_data *data, u64 step);
+
+/**
  * perf_data__process - deliver every record of the data section to @tool.
  * Handles COMPRESSED records (zstd), FINISHED_ROUND ordering, pipe-mode
  * HEADER_ATTR / HEADER_FEATURE / HEADER_TRACING_DATA records.  A callback

@@ -1395,6 +1395,34 @@ static int peek_sample(struct perf_data *data, union perf_event *ev, struct evse
 	return 1;
 }
 
+/*
+ * The scan loops' first look at the record at @off: the event of an aligned,
+ * whole SAMPLE whose id was seen before (the only event if there is one), or
+ * NULL - the record is left to the general path.
+ */
+static inline __attribute__((always_inline)) struct evsel *
+scan_evsel(const struct kp_reader *rd, const u8 *base, u64 off, u64 end, struct evsel *only,
+	   int id_pos)
+{
+	const union perf_event *ev = (const union perf_event *)(base + off);
+	u32 size = ev->header.size;
+	struct evsel *evsel;
+	u64 id;
+
+	if (ev->header.type != PERF_RECORD_SAMPLE || size < sizeof(ev->header) ||
+	    size > end - off || (off & 7))
+		return NULL;
+	if (only)
+		return only;
+	if (id_pos < 0 || (u32)id_pos >= (size - 8u) / 8)
+		return NULL;
+	__builtin_memcpy(&id, base + off + 8 + 8 * id_pos, 8);
+	evsel = rd->id_cache[id & 63].evsel;
+	if (!evsel || rd->id_cache[id & 63].id != id)
+		return NULL;
+	return evsel;
+}
+
 /* scan_planned(): a batch being filled, its fields in locals */
 struct lane {
 	struct oe_batch *b;
@@ -1449,29 +1477,13 @@ static u64 scan_planned(struct perf_data *data, u64 off, u64 end, u64 *nr_out)
 	lane_load(&lane[1], oe_slot(rd, rd->nr_submitted + 1));
 	while (end - off >= sizeof(struct perf_event_header)) {
 		const u8 *r = base + off;
-		const union perf_event *ev = (const union perf_event *)r;
-		u32 size = ev->header.size;
+		u32 size = ((const struct perf_event_header *)r)->size;
+		struct evsel *evsel = scan_evsel(rd, base, off, end, only, id_pos);
 		const struct pack_plan *p;
-		struct evsel *evsel;
 		struct lane *l;
 		u64 ts;
 
-		if (ev->header.type != PERF_RECORD_SAMPLE || size < sizeof(ev->header) ||
-		    size > end - off || (off & 7))
-			break;
-		if (only) {
-			evsel = only;
-		} else {
-			u64 id;
-
-			if (id_pos < 0 || (u32)id_pos >= (size - 8u) / 8)
-				break;
-			__builtin_memcpy(&id, r + 8 + 8 * id_pos, 8);
-			evsel = rd->id_cache[id & 63].evsel;
-			if (!evsel || rd->id_cache[id & 63].id != id)
-				break;
-		}
-		if ((u32)evsel->idx >= nr_layout)
+		if (!evsel || (u32)evsel->idx >= nr_layout)
 			break;
 		p = &plans[evsel->idx];
 		if (p->mode < PLAN_WORDS || size < p->min_size)
@@ -1535,8 +1547,9 @@ static u64 scan_planned(struct perf_data *data, u64 off, u64 end, u64 *nr_out)
  * tool->sample_peek, file mode, host byte order: a tight loop over the records
  * that need nothing but the fast path - aligned SAMPLEs of an id seen before,
  * of an event with a simple layout, with a time - doing for each what
- * process_file() and process_event() would.  Returns the offset of the first
- * record it leaves to them.
+ * process_file() and process_event() would: those with a plan in
+ * scan_planned(), the others through sample_peek().  Returns the offset of
+ * the first record it leaves to them.
  */
 static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 {
@@ -1568,67 +1581,15 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 			break;
 		ev = (union perf_event *)(base + off);
 		size = ev->header.size;
-		if (ev->header.type != PERF_RECORD_SAMPLE || size < sizeof(ev->header) ||
-		    size > end - off || (off & 7))
-			break;
-		if (only) {
-			evsel = only;
-		} else {
-			u64 id;
-
-			if (id_pos < 0 || (u32)id_pos >= (size - 8u) / 8)
-				break;
-			__builtin_memcpy(&id, base + off + 8 + 8 * id_pos, 8);
-			evsel = rd->id_cache[id & 63].evsel;
-			if (!evsel || rd->id_cache[id & 63].id != id)
-				break;
-		}
-		if ((u32)evsel->idx >= nr_layout)
+		evsel = scan_evsel(rd, base, off, end, only, id_pos);
+		if (!evsel || (u32)evsel->idx >= nr_layout)
 			break;
 		p = &plans[evsel->idx];
-		if (p->mode >= PLAN_WORDS) {
-			const u8 *r = base + off;
-			u64 ts;
-
-			if (size < p->min_size)
-				goto peek;
-			if (p->raw) {
-				u32 rs;
-
-				__builtin_memcpy(&rs, r + p->raw, 4);
-				if (rs > size - p->raw - 4u || rs < p->raw_need)
-					goto peek;
-			}
-			__builtin_memcpy(&ts, r + p->time, 8);
-			if (!ts || ts == ~0ULL)
-				goto peek;
-			__builtin_prefetch(r + 1024);
-			if (off >= rd->release_next)
-				release_behind(data, off);
-			nr++;
-			if (p->mode == PLAN_COUNT) {
-				(*p->counter)++;
-				oe_new(data, ts, ~0ULL, true);
-			} else {
-				u64 w0, w1, w2;
-
-				__builtin_memcpy(&w0, r + p->end[0] - 8, 8);
-				__builtin_memcpy(&w1, r + p->end[1] - 8, 8);
-				__builtin_memcpy(&w2, r + p->end[2] - 8, 8);
-				e = oe_new(data, ts, ~0ULL, false);
-				e->ev = NULL;
-				e->payload[0] = (w0 >> p->shift[0] & p->mask[0]) | p->or[0];
-				e->payload[1] = (w1 >> p->shift[1] & p->mask[1]) | p->or[1];
-				e->payload[2] = (w2 >> p->shift[2] & p->mask[2]) | p->or[2];
-			}
-			off += size;
-			continue;
-		}
+		/* (with a plan, scan_planned() found the sample short or without a time) */
 		if (p->mode == PLAN_UNSET && rd->layout_done[evsel->idx] && tool->sample_pack) {
 			plan_ask(rd, evsel);
 			continue;
 		}
-peek:
 		l = &layout[evsel->idx];
 		s = &samples[evsel->idx];
 		if (!l->simple || !l->time || !perf_sample__parse_simple(ev, l, s) ||

@@ -1465,25 +1465,42 @@ static u64 scan_planned(struct perf_data *data, u64 off, u64 end, u64 *nr_out)
 	struct evsel *only = data->evlist.nr == 1 ? data->evlist.entries[0] : NULL;
 	const int id_pos = data->evlist.nr > 1 ? data->evlist.id_pos : -1;
 	const struct pack_plan *plans = rd->plan;
-	const u32 nr_layout = rd->nr_layout;
 	const u64 next_flush = rd->next_flush, last_flush = rd->last_flush;
-	u64 max_ts = rd->max_ts, release_next = rd->release_next;
-	size_t nr_pending = rd->nr_pending;
-	u64 nr = 0, nr_unordered = 0;
+	/* oe_new(): the maximum starts over when nothing is queued */
+	u64 max_ts = rd->nr_pending ? rd->max_ts : 0;
+	u64 nr_unordered = 0, stop;
+	size_t before, taken;
 	struct lane lane[2];
 
+	/* no plan yet: peek_sample() makes room for every event's when it first runs */
+	if (end - off < sizeof(struct perf_event_header) || rd->nr_layout < (u32)data->evlist.nr)
+		return off;
 	/* both batches free to fill (may wait for the worker) */
 	lane_load(&lane[0], oe_slot(rd, rd->nr_submitted));
 	lane_load(&lane[1], oe_slot(rd, rd->nr_submitted + 1));
-	while (end - off >= sizeof(struct perf_event_header)) {
+	/* (what it takes is counted from the batches at the end) */
+	before = lane[0].nr + lane[0].nr_dropped + lane[1].nr + lane[1].nr_dropped;
+	/* records that start below @stop: a whole header fits, no release is due */
+	stop = kp_min(rd->release_next, end - sizeof(struct perf_event_header) + 1);
+	for (;;) {
 		const u8 *r = base + off;
 		u32 size = ((const struct perf_event_header *)r)->size;
-		struct evsel *evsel = scan_evsel(rd, base, off, end, only, id_pos);
+		struct evsel *evsel;
 		const struct pack_plan *p;
 		struct lane *l;
 		u64 ts;
 
-		if (!evsel || (u32)evsel->idx >= nr_layout)
+		if (off >= stop) {
+			if (end - off < sizeof(struct perf_event_header))
+				break;
+			release_behind(data, off);
+			stop = kp_min(rd->release_next, end - sizeof(struct perf_event_header) + 1);
+			/* (the release may not be possible yet: then again a bit further on) */
+			if (off >= stop)
+				stop = off + 1;
+		}
+		evsel = scan_evsel(rd, base, off, end, only, id_pos);
+		if (!evsel)
 			break;
 		p = &plans[evsel->idx];
 		if (p->mode < PLAN_WORDS || size < p->min_size)
@@ -1499,16 +1516,10 @@ static u64 scan_planned(struct perf_data *data, u64 off, u64 end, u64 *nr_out)
 		if (!ts || ts == ~0ULL)
 			break;
 		__builtin_prefetch(r + 1024);
-		if (off >= release_next) {
-			release_behind(data, off);
-			release_next = rd->release_next;
-		}
-		nr++;
 		/* oe_new() */
 		nr_unordered += ts < last_flush;
-		if (!nr_pending || ts >= max_ts)
+		if (ts >= max_ts)
 			max_ts = ts;
-		nr_pending++;
 		/* oe_append(): batch A if due at the next flush, else B */
 		l = &lane[ts > next_flush];
 		if (ts > l->max_ts)
@@ -1537,9 +1548,10 @@ static u64 scan_planned(struct perf_data *data, u64 off, u64 end, u64 *nr_out)
 	lane_store(&lane[0]);
 	lane_store(&lane[1]);
 	rd->max_ts = max_ts;
-	rd->nr_pending = nr_pending;
+	taken = lane[0].nr + lane[0].nr_dropped + lane[1].nr + lane[1].nr_dropped - before;
+	rd->nr_pending += taken;
 	data->stats.nr_unordered += nr_unordered;
-	*nr_out += nr;
+	*nr_out += taken;
 	return off;
 }
 

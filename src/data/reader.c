@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
@@ -570,6 +571,33 @@ static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
 	return oe_deliver_sorted(w, be, order, n);
 }
 
+/*
+ * Spin until the counter at @p (atomic) reaches @want, for SPIN_NS at most
+ * (false then).  The threads hand batches to each other every few hundred
+ * microseconds; one that sleeps on the condition variable instead takes tens
+ * of them to run again when woken (more in a VM: the idle vCPU halts).
+ */
+#define SPIN_NS 200000
+
+static bool spin_until(const u64 *p, u64 want)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned int i = 1;; i++) {
+		if (__atomic_load_n(p, __ATOMIC_ACQUIRE) >= want)
+			return true;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		if (!(i & 63)) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((t.tv_sec - t0.tv_sec) * 1000000000LL + (t.tv_nsec - t0.tv_nsec) > SPIN_NS)
+				return false;
+		}
+	}
+}
+
 static void *oe_worker_main(void *arg)
 {
 	struct oe_worker *w = arg;
@@ -580,6 +608,11 @@ static void *oe_worker_main(void *arg)
 		bool failed;
 		int err = 0;
 
+		if (w->nr_done == w->nr_submitted && !w->stop) {
+			pthread_mutex_unlock(&w->lock);
+			spin_until(&w->nr_submitted, w->nr_done + 1);
+			pthread_mutex_lock(&w->lock);
+		}
 		while (w->nr_done == w->nr_submitted && !w->stop)
 			pthread_cond_wait(&w->cond, &w->lock);
 		if (w->nr_done == w->nr_submitted)
@@ -598,7 +631,7 @@ static void *oe_worker_main(void *arg)
 			w->err = err;
 			snprintf(w->msg, sizeof(w->msg), "%s", kp_errmsg(err));
 		}
-		w->nr_done++;
+		__atomic_store_n(&w->nr_done, w->nr_done + 1, __ATOMIC_RELEASE);
 		pthread_cond_broadcast(&w->cond);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -651,6 +684,8 @@ static int oe_wait_for(struct kp_reader *rd, u64 upto)
 
 	if (!w)
 		return 0;
+	if (__atomic_load_n(&w->nr_done, __ATOMIC_ACQUIRE) < upto)
+		spin_until(&w->nr_done, upto);
 	pthread_mutex_lock(&w->lock);
 	while (w->nr_done < upto)
 		pthread_cond_wait(&w->cond, &w->lock);
@@ -740,7 +775,7 @@ static int oe_submit_one(struct kp_reader *rd)
 	b->nr_dropped = 0;
 	rd->nr_submitted++;
 	pthread_mutex_lock(&w->lock);
-	__atomic_store_n(&w->nr_submitted, rd->nr_submitted, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->nr_submitted, rd->nr_submitted, __ATOMIC_RELEASE);
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return 0;

@@ -359,19 +359,26 @@ static int peek_sample(struct perf_tool *tool, struct evsel *evsel, const struct
 	return 1;
 }
 
-static int peek_fast(struct perf_tool *tool, const struct packed_sample *s, size_t n)
+/*
+ * sample_fast() of both packers: payload = ip, time, then @word2 (the pid and
+ * tid as packed); the ips go to w->ip
+ */
+static int seen__fast(struct seen *w, const struct packed_sample *s, size_t n, u64 word2)
 {
-	struct seen *w = (struct seen *)tool;
-
 	assert_true(n >= 1);
 	for (size_t i = 0; i < n; i++) {
-		/* what the peek saw comes back unchanged, with the sample's time */
-		if (s[i].time != s[i].payload[1] || s[i].payload[2] != (1ULL << 32 | 2))
+		if (s[i].time != s[i].payload[1] || s[i].payload[2] != word2)
 			w->release_ok = false;
 		ALLOC_GROW(w->ip, w->n + 1, w->alloc);
 		w->ip[w->n++] = s[i].payload[0];
 	}
 	return 0;
+}
+
+static int peek_fast(struct perf_tool *tool, const struct packed_sample *s, size_t n)
+{
+	/* what the peek saw comes back unchanged, with the sample's time */
+	return seen__fast((struct seen *)tool, s, n, 1ULL << 32 | 2);
 }
 
 static int read_file_peek(const char *path, struct seen *w, u64 step)
@@ -431,17 +438,8 @@ static void pack_plan(struct perf_tool *tool, struct evsel *evsel, struct sample
 
 static int pack_fast(struct perf_tool *tool, const struct packed_sample *s, size_t n)
 {
-	struct seen *w = (struct seen *)tool;
-
-	assert_true(n >= 1);
-	for (size_t i = 0; i < n; i++) {
-		/* pid 1, tid 2: the TID word as the record has it */
-		if (s[i].time != s[i].payload[1] || s[i].payload[2] != (2ULL << 32 | 1))
-			w->release_ok = false;
-		ALLOC_GROW(w->ip, w->n + 1, w->alloc);
-		w->ip[w->n++] = s[i].payload[0];
-	}
-	return 0;
+	/* pid 1, tid 2: the TID word as the record has it */
+	return seen__fast((struct seen *)tool, s, n, 2ULL << 32 | 1);
 }
 
 static int read_file_pack(const char *path, struct seen *w, u64 step, bool count, u64 at)

@@ -1519,10 +1519,10 @@ static u64 scan_planned(struct perf_data *data, u64 off, u64 end, u64 *nr_out)
 	stop = kp_min(rd->release_next, end - sizeof(struct perf_event_header) + 1);
 	for (;;) {
 		const u8 *r = base + off;
-		u32 size = ((const struct perf_event_header *)r)->size;
 		struct evsel *evsel;
 		const struct pack_plan *p;
 		struct lane *l;
+		u32 size;
 		u64 ts;
 
 		if (off >= stop) {
@@ -1537,6 +1537,7 @@ static u64 scan_planned(struct perf_data *data, u64 off, u64 end, u64 *nr_out)
 		evsel = scan_evsel(rd, base, off, end, only, id_pos);
 		if (!evsel)
 			break;
+		size = ((const struct perf_event_header *)r)->size;
 		p = &plans[evsel->idx];
 		if (p->mode < PLAN_WORDS || size < p->min_size)
 			break;

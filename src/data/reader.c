@@ -2290,9 +2290,11 @@ static int process_file(struct perf_data *data)
 		if (off >= rd->release_next && rd->q_head == rd->q_nr)
 			release_behind(data, off);
 		if (end - off < sizeof(h))
-			return rec_error(data, KP_ERR_TRUNCATED, off,
-					 "partial record header at the end of the data", 0,
-					 (u32)(end - off));
+			return kp_error(KP_ERR_TRUNCATED,
+					"'%s': the data ends %llu bytes into a record header at offset "
+					"%#llx (file is %llu bytes)",
+					data->path, (unsigned long long)(end - off),
+					(unsigned long long)off, (unsigned long long)data->size);
 		err = read_rec_header(data, data->base + off, &h, off, end - off);
 		if (err)
 			return err;

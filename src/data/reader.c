@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,7 @@ struct oe_worker {
 	u64 *keys, *keys_tmp;
 	size_t keys_alloc, keys_tmp_alloc;
 	bool stop;
+	bool spin; /* spin_until() before sleeping: there is a CPU for each thread */
 	int err; /* the first delivery error; nothing is delivered after it */
 	char msg[1024]; /* its kp_error() detail, which is per thread */
 };
@@ -575,14 +577,18 @@ static int oe_worker_deliver(struct oe_worker *w, struct oe_batch *b)
  * Spin until the counter at @p (atomic) reaches @want, for SPIN_NS at most
  * (false then).  The threads hand batches to each other every few hundred
  * microseconds; one that sleeps on the condition variable instead takes tens
- * of them to run again when woken (more in a VM: the idle vCPU halts).
+ * of them to run again when woken (more in a VM: the idle vCPU halts).  Not
+ * when the two threads share one CPU (@w->spin false): the spinner would only
+ * keep the other from running.
  */
 #define SPIN_NS 200000
 
-static bool spin_until(const u64 *p, u64 want)
+static bool spin_until(const struct oe_worker *w, const u64 *p, u64 want)
 {
 	struct timespec t0, t;
 
+	if (!w->spin)
+		return false;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned int i = 1;; i++) {
 		if (__atomic_load_n(p, __ATOMIC_ACQUIRE) >= want)
@@ -610,7 +616,7 @@ static void *oe_worker_main(void *arg)
 
 		if (w->nr_done == w->nr_submitted && !w->stop) {
 			pthread_mutex_unlock(&w->lock);
-			spin_until(&w->nr_submitted, w->nr_done + 1);
+			spin_until(w, &w->nr_submitted, w->nr_done + 1);
 			pthread_mutex_lock(&w->lock);
 		}
 		while (w->nr_done == w->nr_submitted && !w->stop)
@@ -638,12 +644,23 @@ static void *oe_worker_main(void *arg)
 	return NULL;
 }
 
+/* the CPUs this process may run on */
+static int cpus_available(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return CPU_COUNT(&set);
+}
+
 static void oe_worker_start(struct perf_data *data)
 {
 	struct oe_worker *w = xzalloc(sizeof(*w));
 
 	w->data = data;
 	w->batch = data->rd->batch;
+	w->spin = cpus_available() > 1;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pthread_create(&w->thread, NULL, oe_worker_main, w)) {
@@ -685,7 +702,7 @@ static int oe_wait_for(struct kp_reader *rd, u64 upto)
 	if (!w)
 		return 0;
 	if (__atomic_load_n(&w->nr_done, __ATOMIC_ACQUIRE) < upto)
-		spin_until(&w->nr_done, upto);
+		spin_until(w, &w->nr_done, upto);
 	pthread_mutex_lock(&w->lock);
 	while (w->nr_done < upto)
 		pthread_cond_wait(&w->cond, &w->lock);

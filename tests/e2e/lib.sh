@@ -6,6 +6,7 @@
 #   need_perf   skip unless Linux perf (the oracle) runs here
 #   need_kvm    skip unless /dev/kvm is usable
 #   check_same A B   diff two files, fail with the diff
+#   check_threads KP_ARGS...  the same output on one reading thread and on two
 set -u
 KP=${KVMPROF:?KVMPROF not set (run through meson test)}
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -36,6 +37,17 @@ expect_fail() {
 	rc=$?
 	[ "$rc" = "$code" ] || { cat "$T/err" >&2; fail "'$*' exited $rc, want $code"; }
 	grep -q -- "$pat" "$T/err" || { cat "$T/err" >&2; fail "'$*': stderr lacks '$pat'"; }
+}
+# check_threads KP_ARGS...: "kvmprof KP_ARGS" prints the same on stdout, and exits
+# the same, whether the reader delivers on one thread or on a second one with its
+# fast paths (KVMPROF_THREADED=0 / 1; by default that depends on the file's size)
+check_threads() {
+	KVMPROF_THREADED=0 "$KP" "$@" >"$T/thr0.out" 2>/dev/null
+	rc0=$?
+	KVMPROF_THREADED=1 "$KP" "$@" >"$T/thr1.out" 2>/dev/null
+	rc1=$?
+	[ "$rc0" = "$rc1" ] || fail "kvmprof $*: exit $rc0 on one thread, $rc1 on two"
+	check_same "$T/thr0.out" "$T/thr1.out"
 }
 # strip_tip: drop the random "# (tip)" line perf report prints
 strip_tip() { grep -v '^# (.*)$'; }

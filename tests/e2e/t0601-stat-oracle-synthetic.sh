@@ -50,6 +50,8 @@ for f in vmx.data svm.data clean.data; do
 				;;
 			esac
 			check_same p.n k.n
+			# shellcheck disable=SC2086
+			check_threads -i "$f" stat report --event=$ev $opt
 			n=$((n + 1))
 		done
 	done
@@ -61,4 +63,4 @@ check_same p.txt k.txt
 perf_table clean.data --event=ioport -k time >p.txt
 "$KP" -i clean.data stat report --event=ioport -k time >k.txt 2>/dev/null
 check_same p.txt k.txt
-echo "ok: $n report variants equal to perf's" >&2
+echo "ok: $n report variants equal to perf's, on one reading thread and on two" >&2

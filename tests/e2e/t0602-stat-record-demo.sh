@@ -20,6 +20,9 @@ count() { # EVENT NAME -> the Samples column of row NAME
 [ "$(count mmio 0x10000000:R)" = $R ] || fail "mmio R: want $R, got '$(count mmio 0x10000000:R)'"
 [ "$(count msr 0x10:R)" = $KR ] || fail "msr 0x10:R: want $KR, got '$(count msr 0x10:R)'"
 [ "$(count msr 0xc0000102:W)" = $KW ] || fail "msr W: want $KW, got '$(count msr 0xc0000102:W)'"
+for ev in vmexit ioport mmio msr; do
+	check_threads -i kvm.data stat report --event=$ev
+done
 # the oracle reads our file and sees the same raw events
 perf script -i kvm.data -F event,trace 2>/dev/null >script.txt || fail "perf script cannot read the file"
 [ "$(grep -c 'kvm:kvm_pio:.*pio_write at 0x3f8' script.txt)" = $N ] || fail "perf script: kvm_pio count"

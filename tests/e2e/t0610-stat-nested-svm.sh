@@ -165,5 +165,8 @@ for f in k p; do
 	perf kvm -i $f.data stat report --event=vmexit 2>host.p >/dev/null
 	stat_table host.p >p.n
 	diff -u p.n k.n >&2 || fail "$f.data: kvmprof and perf differ on the host"
+	for ev in vmexit mmio ioport msr; do
+		check_threads -i $f.data stat report --event=$ev
+	done
 done
 echo "ok: $n tables equal to perf's; L1 booted in ${up:-?} s, ran $run s, whole test $(($(date +%s) - t0)) s" >&2

@@ -51,6 +51,8 @@ for f in "$F/svm-kvmprof.data" "$F/svm-perf.data"; do
 				;;
 			esac
 			diff -u p.n k.n >&2 || fail "kvmprof and perf differ: --event=$ev $opt on $f"
+			# shellcheck disable=SC2086
+			check_threads -i "$f" stat report --event=$ev $opt
 			n=$((n + 1))
 		done
 	done

@@ -5,10 +5,11 @@
 # different library at the address the last one had) with two events,
 # cpu-clock and page-faults (frequency mode: the page-fault periods vary from
 # sample to sample).  Over every --sort x mode combination below, report
-# prints the same bytes with KVMPROF_NO_DEDUP=1 and with
-# KVMPROF_NO_KALLSYMS_CACHE=1 as by default; script --folded (-G too) the
-# same with and without de-duplication; and report equals Linux perf 6.1's
-# on the combinations kvmprof is known to match it.
+# prints the same bytes with KVMPROF_NO_DEDUP=1, with
+# KVMPROF_NO_KALLSYMS_CACHE=1 and with KVMPROF_THREADED=0 and 1 as by
+# default; script --folded (-G too) the same with and without
+# de-duplication; and report equals Linux perf 6.1's on the combinations
+# kvmprof is known to match it.
 . "$(dirname "$0")/lib.sh"
 need_perf
 
@@ -89,7 +90,7 @@ done
 grep -q "of event 'page-faults'" dso.out || fail "no page-faults samples"
 
 n=0
-same3() { # report args: default == KVMPROF_NO_DEDUP=1 == KVMPROF_NO_KALLSYMS_CACHE=1
+same3() { # report args: default == KVMPROF_NO_DEDUP=1 == KVMPROF_NO_KALLSYMS_CACHE=1 == threads
 	n=$((n + 1))
 	"$KP" --host --no-guest report -i d.data --stdio "$@" >on 2>on.err ||
 		{ cat on.err >&2; fail "kvmprof report $*"; }
@@ -104,6 +105,13 @@ same3() { # report args: default == KVMPROF_NO_DEDUP=1 == KVMPROF_NO_KALLSYMS_CA
 		diff -u nc on | head -40 >&2
 		fail "report $* differs with KVMPROF_NO_KALLSYMS_CACHE=1"
 	fi
+	for th in 0 1; do
+		KVMPROF_THREADED=$th "$KP" --host --no-guest report -i d.data --stdio "$@" >th 2>/dev/null
+		if ! cmp -s th on; then
+			diff -u th on | head -40 >&2
+			fail "report $* differs with KVMPROF_THREADED=$th"
+		fi
+	done
 }
 for s in comm pid dso sym cpu dso,sym sym,dso comm,dso,sym,cpu; do
 	for o in "" "-n" "--no-children" "-g none" "-g caller,count" "-g folded" "-g flat" \

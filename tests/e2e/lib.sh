@@ -52,7 +52,8 @@ check_threads() {
 # strip_tip: drop the random "# (tip)" line perf report prints
 strip_tip() { grep -v '^# (.*)$'; }
 # compare_with_perf KP_ARGS PERF_ARGS: "kvmprof KP_ARGS" must print what
-# "perf PERF_ARGS --stdio" prints (tip line aside); fail with the diff
+# "perf PERF_ARGS --stdio" prints (tip line aside), on one reading thread and
+# on two (check_threads); fail with the diff
 compare_with_perf() {
 	perf $2 --stdio 2>perf.err | strip_tip >want || { cat perf.err >&2; fail "perf $2"; }
 	$KP $1 2>kp.err | strip_tip >got
@@ -61,6 +62,8 @@ compare_with_perf() {
 		head -60 diff.out >&2
 		fail "kvmprof $1 differs from perf $2"
 	fi
+	# shellcheck disable=SC2086
+	check_threads $1
 }
 # top_headline_ok MIN_GUEST_US: read one PerfTop headline on stdin, print its kernel,
 # us, guest kernel and guest us percentages (and their sum) to stderr; status 0 only

@@ -53,6 +53,8 @@ compare() {
 		head -60 diff.out >&2
 		fail "kvmprof report $1 differs from perf"
 	fi
+	# shellcheck disable=SC2086
+	check_threads --host --no-guest report -i g.data --stdio $1
 }
 
 for o in "" "--no-children"; do

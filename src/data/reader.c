@@ -1456,13 +1456,16 @@ static inline __attribute__((always_inline)) struct evsel *
 scan_evsel(const struct kp_reader *rd, const u8 *base, u64 off, u64 end, struct evsel *only,
 	   int id_pos)
 {
-	const union perf_event *ev = (const union perf_event *)(base + off);
-	u32 size = ev->header.size;
+	const struct perf_event_header *h = (const struct perf_event_header *)(base + off);
 	struct evsel *evsel;
+	u32 size;
 	u64 id;
 
-	if (ev->header.type != PERF_RECORD_SAMPLE || size < sizeof(ev->header) ||
-	    size > end - off || (off & 7))
+	/* (misaligned records are copied first: the general path) */
+	if (off & 7)
+		return NULL;
+	size = h->size;
+	if (h->type != PERF_RECORD_SAMPLE || size < sizeof(*h) || size > end - off)
 		return NULL;
 	if (only)
 		return only;
@@ -1644,11 +1647,11 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 		off = scan_planned(data, off, end, &nr);
 		if (end - off < sizeof(struct perf_event_header))
 			break;
-		ev = (union perf_event *)(base + off);
-		size = ev->header.size;
 		evsel = scan_evsel(rd, base, off, end, only, id_pos);
 		if (!evsel || (u32)evsel->idx >= nr_layout)
 			break;
+		ev = (union perf_event *)(base + off);
+		size = ev->header.size;
 		p = &plans[evsel->idx];
 		/* (with a plan, scan_planned() found the sample short or without a time) */
 		if (p->mode == PLAN_UNSET && rd->layout_done[evsel->idx] && tool->sample_pack) {

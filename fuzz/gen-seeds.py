@@ -33,6 +33,9 @@ def features(blob):
 
 
 datafiles = sorted(glob.glob(os.path.join(src, 'tests/fixtures/*/*.data')))
+# kvm stat files recorded by perf in the nested SVM lab (its fixtures)
+for p in glob.glob(os.path.join(src, 'tests/nested/fixtures/svm-perf.data')):
+    put('perf-data-file', 'nested-' + os.path.basename(p), open(p, 'rb').read())
 if work:
     datafiles += sorted(glob.glob(os.path.join(work, '*.data')))
 for p in datafiles:

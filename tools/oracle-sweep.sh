@@ -199,80 +199,8 @@ demo_start() { # start the demo guest, wait until it runs
 demo_stop() { kill -TERM $DPID 2>/dev/null; wait $DPID; }
 
 record() {
-	cat >fk.c <<'EOC'
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-static volatile unsigned long x;
-__attribute__((noinline)) void leaf(long n) { for (long i = 0; i < n; i++) x += i * 3; }
-__attribute__((noinline)) void mid(long n) { leaf(n); leaf(n / 2); }
-int main(int argc, char **argv)
-{
-	int rounds = argc > 1 ? atoi(argv[1]) : 60;
-
-	for (int r = 0; r < rounds; r++) {
-		pid_t p = fork();
-
-		if (p == 0) {
-			if (r % 3 == 0)
-				mid(2000000);
-			execl("/bin/true", "true", (char *)NULL);
-			_exit(1);
-		}
-		mid(3000000);
-		if (p > 0)
-			waitpid(p, NULL, 0);
-	}
-	return 0;
-}
-EOC
-	cat >hot.c <<'EOC'
-static volatile unsigned long x;
-#ifdef PAD
-__attribute__((noinline)) void pad_fn(long n) { for (long i = 0; i < n; i++) x ^= i; }
-#endif
-__attribute__((noinline)) void LEAF(long n) { for (long i = 0; i < n; i++) x += i * 7; }
-__attribute__((noinline)) void HOT(long n) { LEAF(n); LEAF(n / 3); }
-EOC
-	cat >dl.c <<'EOC'
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/mman.h>
-static int rounds;
-static void *run(void *arg)
-{
-	long t = (long)arg;
-	char name[64];
-
-	for (int r = 0; r < rounds; r++) {
-		snprintf(name, sizeof(name), "./libhot%ld%c.so", t, r % 2 ? 'b' : 'a');
-		void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-		if (!h) { fprintf(stderr, "%s\n", dlerror()); exit(1); }
-		void (*fn)(long) = (void (*)(long))dlsym(h, r % 2 ? "hot_b" : "hot_a");
-		/* a changing anonymous hole so the next dlopen may land elsewhere */
-		void *hole = (r % 3) ? mmap(NULL, 4096 * (1 + r % 5), PROT_READ,
-					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
-		fn(400000 + 50000 * t);
-		dlclose(h);
-		if (hole != MAP_FAILED)
-			munmap(hole, 4096 * (1 + r % 5));
-	}
-	return NULL;
-}
-int main(int argc, char **argv)
-{
-	pthread_t th[4];
-	rounds = argc > 1 ? atoi(argv[1]) : 300;
-	for (long t = 0; t < 4; t++)
-		pthread_create(&th[t], NULL, run, (void *)t);
-	for (int t = 0; t < 4; t++)
-		pthread_join(th[t], NULL);
-	return 0;
-}
-EOC
-	cc -O1 -fno-omit-frame-pointer -o fk fk.c || return 1
+	# (fk ROUNDS 2000000 3000000: its children work a little every third round)
+	cc -O1 -fno-omit-frame-pointer -o fk "$here/tests/e2e/workloads/fk.c" || return 1
 	cat >deep.c <<'EOC'
 #include <pthread.h>
 #include <stdlib.h>
@@ -305,16 +233,16 @@ int main(int argc, char **argv)
 EOC
 	cc -O1 -fno-omit-frame-pointer -pthread -o deep deep.c || return 1
 	for t in 0 1 2 3; do
-		cc -O1 -fno-omit-frame-pointer -fPIC -shared -DHOT=hot_a -DLEAF=hot_a_leaf -o libhot${t}a.so hot.c || return 1
-		cc -O1 -fno-omit-frame-pointer -fPIC -shared -DPAD -DHOT=hot_b -DLEAF=hot_b_leaf -o libhot${t}b.so hot.c || return 1
+		cc -O1 -fno-omit-frame-pointer -fPIC -shared -DHOT=hot_a -DLEAF=hot_a_leaf -o libhot${t}a.so "$here/tests/e2e/workloads/hot.c" || return 1
+		cc -O1 -fno-omit-frame-pointer -fPIC -shared -DPAD -DHOT=hot_b -DLEAF=hot_b_leaf -o libhot${t}b.so "$here/tests/e2e/workloads/hot.c" || return 1
 	done
-	cc -O1 -fno-omit-frame-pointer -pthread -o dl dl.c -ldl || return 1
+	cc -O1 -fno-omit-frame-pointer -pthread -o dl "$here/tests/e2e/workloads/dl.c" -ldl || return 1
 
 	for f in $FILES; do
 		case $f in
 		fork)
 			perf record -q -a -g -e cpu-clock -F 4000 -o fork.data -- sh -c \
-				'./fk 40 & for i in $(seq 200); do /bin/true; sh -c "echo x >/dev/null"; done;
+				'./fk 40 2000000 3000000 & for i in $(seq 200); do /bin/true; sh -c "echo x >/dev/null"; done;
 				 dd if=/dev/zero of=/dev/null bs=4k count=20000 2>/dev/null; wait' >rec.fork 2>&1 ;;
 		dlopen)
 			perf record -q -g -e cpu-clock -F 8000 -o dlopen.data -- ./dl 1500 >rec.dlopen 2>&1 ;;
@@ -322,19 +250,19 @@ EOC
 			[ -c /dev/kvm ] && [ -x "$DEMO" ] || { echo "no /dev/kvm or demo guest: no $f.data" >&2; continue; }
 			demo_start || { echo "demo guest did not start" >&2; continue; }
 			g=; [ $f = kvmg ] && g=-g
-			./fk 8 &
+			./fk 8 2000000 3000000 &
 			perf kvm --host --guest -o $f.data record -a $g -e cpu-clock -F 2000 -- sleep 2 >rec.$f 2>&1
 			wait
 			demo_stop ;;
 		twoev)
 			perf record -q -g -e cpu-clock,task-clock -F 4000 -o twoev.data -- sh -c \
-				'./fk 30; dd if=/dev/zero of=/dev/null bs=64k count=20000 2>/dev/null' >rec.twoev 2>&1 ;;
+				'./fk 30 2000000 3000000; dd if=/dev/zero of=/dev/null bs=64k count=20000 2>/dev/null' >rec.twoev 2>&1 ;;
 		pf)
 			perf record -q -g -e cpu-clock,page-faults -F 2000 -o pf.data -- sh -c \
-				'./fk 20; for i in $(seq 40); do ls -R /usr/share/man >/dev/null; done' >rec.pf 2>&1 ;;
+				'./fk 20 2000000 3000000; for i in $(seq 40); do ls -R /usr/share/man >/dev/null; done' >rec.pf 2>&1 ;;
 		group)
 			perf record -q -g -e '{cpu-clock,task-clock}:S' -F 3000 -o group.data -- sh -c \
-				'./fk 20; dd if=/dev/zero of=/dev/null bs=16k count=50000 2>/dev/null' >rec.group 2>&1 ;;
+				'./fk 20 2000000 3000000; dd if=/dev/zero of=/dev/null bs=16k count=50000 2>/dev/null' >rec.group 2>&1 ;;
 		big)
 			./deep 6 & bp=$!
 			sleep 0.2

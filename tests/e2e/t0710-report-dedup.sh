@@ -11,32 +11,7 @@
 need_perf
 [ -r /proc/kallsyms ] || skip "no /proc/kallsyms"
 
-cat >fk.c <<'EOC'
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-static volatile unsigned long x;
-__attribute__((noinline)) void leaf(long n) { for (long i = 0; i < n; i++) x += i * 3; }
-__attribute__((noinline)) void mid(long n) { leaf(n); leaf(n / 2); }
-int main(int argc, char **argv)
-{
-	int rounds = argc > 1 ? atoi(argv[1]) : 60;
-
-	for (int r = 0; r < rounds; r++) {
-		pid_t p = fork();
-
-		if (p == 0) {
-			execl("/bin/true", "true", (char *)NULL);
-			_exit(1);
-		}
-		mid(6000000);
-		if (p > 0)
-			waitpid(p, NULL, 0);
-	}
-	return 0;
-}
-EOC
-${CC:-cc} -O1 -fno-omit-frame-pointer -o fk fk.c || skip "no C compiler"
+${CC:-cc} -O1 -fno-omit-frame-pointer -o fk "$SRCDIR/tests/e2e/workloads/fk.c" || skip "no C compiler"
 perf record -q -g -e cpu-clock -F 20000 -o f.data -- sh -c './fk 60; for i in $(seq 30); do /bin/true; done' \
 	>/dev/null 2>&1 || skip "perf record -g does not work here"
 head -3 /proc/kallsyms >k3

@@ -13,62 +13,16 @@
 . "$(dirname "$0")/lib.sh"
 need_perf
 
-cat >hot.c <<'EOC'
-static volatile unsigned long x;
-#ifdef PAD
-__attribute__((noinline)) void pad_fn(long n) { for (long i = 0; i < n; i++) x ^= i; }
-#endif
-__attribute__((noinline)) void LEAF(long n) { for (long i = 0; i < n; i++) x += i * 7; }
-__attribute__((noinline)) void HOT(long n) { LEAF(n); LEAF(n / 3); }
-EOC
-cat >dl.c <<'EOC'
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-static int rounds;
-static void *run(void *arg)
-{
-	long t = (long)arg;
-	char name[64];
-
-	for (int r = 0; r < rounds; r++) {
-		snprintf(name, sizeof(name), "./libhot%ld%c.so", t, r % 2 ? 'b' : 'a');
-		void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-		if (!h) { fprintf(stderr, "%s\n", dlerror()); exit(1); }
-		void (*fn)(long) = (void (*)(long))dlsym(h, r % 2 ? "hot_b" : "hot_a");
-		size_t len = 4096 * (1 + r % 5);
-		char *hole = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (hole != MAP_FAILED)
-			memset(hole, 1, len); /* page faults */
-		fn(4000000 + 500000 * t);
-		dlclose(h);
-		if (hole != MAP_FAILED)
-			munmap(hole, len);
-	}
-	return NULL;
-}
-int main(int argc, char **argv)
-{
-	pthread_t th[4];
-	rounds = argc > 1 ? atoi(argv[1]) : 300;
-	for (long t = 0; t < 4; t++)
-		pthread_create(&th[t], NULL, run, (void *)t);
-	for (int t = 0; t < 4; t++)
-		pthread_join(th[t], NULL);
-	return 0;
-}
-EOC
 CC=${CC:-cc}
+W=$SRCDIR/tests/e2e/workloads
 for t in 0 1 2 3; do
-	$CC -O1 -fno-omit-frame-pointer -fPIC -shared -DHOT=hot_a -DLEAF=hot_a_leaf -o libhot${t}a.so hot.c &&
-	$CC -O1 -fno-omit-frame-pointer -fPIC -shared -DPAD -DHOT=hot_b -DLEAF=hot_b_leaf -o libhot${t}b.so hot.c ||
+	$CC -O1 -fno-omit-frame-pointer -fPIC -shared -DHOT=hot_a -DLEAF=hot_a_leaf -o libhot${t}a.so "$W/hot.c" &&
+	$CC -O1 -fno-omit-frame-pointer -fPIC -shared -DPAD -DHOT=hot_b -DLEAF=hot_b_leaf -o libhot${t}b.so "$W/hot.c" ||
 		skip "no C compiler"
 done
-$CC -O1 -fno-omit-frame-pointer -pthread -o dl dl.c -ldl || skip "no C compiler"
-perf record -q -g -e cpu-clock,page-faults -F 4000 -o d.data -- ./dl 40 >rec.out 2>&1 ||
+$CC -O1 -fno-omit-frame-pointer -pthread -o dl "$W/dl.c" -ldl || skip "no C compiler"
+# (writing a hole each round: page faults)
+perf record -q -g -e cpu-clock,page-faults -F 4000 -o d.data -- ./dl 40 4000000 1 >rec.out 2>&1 ||
 	{ cat rec.out >&2; skip "perf record -g -e cpu-clock,page-faults does not work here"; }
 
 export KVMPROF_CACHE_DIR="$T/kcache"

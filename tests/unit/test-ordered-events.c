@@ -381,15 +381,26 @@ static int peek_fast(struct perf_tool *tool, const struct packed_sample *s, size
 	return seen__fast((struct seen *)tool, s, n, 1ULL << 32 | 2);
 }
 
-static int read_file_peek(const char *path, struct seen *w, u64 step)
+/* read @path ordered and threaded with a fast path: @peek, @fast, @pack (NULL: none) */
+static int read_file_fast(const char *path, struct seen *w, u64 step,
+			  int (*peek)(struct perf_tool *, struct evsel *, const struct perf_sample *,
+				      u64[3]),
+			  int (*fast)(struct perf_tool *, const struct packed_sample *, size_t),
+			  void (*pack)(struct perf_tool *, struct evsel *, struct sample_pack *))
 {
 	memset(w, 0, sizeof(*w));
 	w->tool.sample = on_sample;
-	w->tool.sample_peek = peek_sample;
-	w->tool.sample_fast = peek_fast;
+	w->tool.sample_peek = peek;
+	w->tool.sample_fast = fast;
+	w->tool.sample_pack = pack;
 	w->tool.ordered_events = true;
 	w->release_ok = true;
 	return seen__process(w, path, step, 1);
+}
+
+static int read_file_peek(const char *path, struct seen *w, u64 step)
+{
+	return read_file_fast(path, w, step, peek_sample, peek_fast, NULL);
 }
 
 /*
@@ -449,14 +460,7 @@ static int read_file_pack(const char *path, struct seen *w, u64 step, bool count
 	pack_counter = 0;
 	pack_peeks = 0;
 	pack_switched = false;
-	memset(w, 0, sizeof(*w));
-	w->tool.sample = on_sample;
-	w->tool.sample_peek = pack_peek;
-	w->tool.sample_fast = pack_fast;
-	w->tool.sample_pack = pack_plan;
-	w->tool.ordered_events = true;
-	w->release_ok = true;
-	return seen__process(w, path, step, 1);
+	return read_file_fast(path, w, step, pack_peek, pack_fast, pack_plan);
 }
 
 static void test_random_rounds_match_model(void **state)

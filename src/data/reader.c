@@ -65,7 +65,6 @@
 /* file mode, ordered: from this file size on, records are delivered on a second thread */
 #define WORKER_MIN_SIZE (4u << 20)
 
-
 struct kp_chunk {
 	u32 refs; /* queued records pointing into this chunk */
 	bool open; /* still being filled by its producer */
@@ -1373,6 +1372,29 @@ static __attribute__((noinline)) void plan_ask(struct kp_reader *rd, struct evse
 }
 
 /*
+ * Queue what tool->sample_peek() said @ret of a sample of time @time: its
+ * @payload (1, or 3: the plans so far are stale), or only its count (2).
+ * Returns false for any other answer: the sample takes the ordinary way.
+ */
+static bool peek_queue(struct perf_data *data, int ret, u64 time, const u64 payload[3])
+{
+	struct oe_entry *e;
+
+	if (ret == 2) {
+		oe_new(data, time, ~0ULL, true);
+		return true;
+	}
+	if (ret != 1 && ret != 3)
+		return false;
+	if (ret == 3)
+		plans_stale(data->rd);
+	e = oe_new(data, time, ~0ULL, false);
+	e->ev = NULL;
+	memcpy(e->payload, payload, sizeof(e->payload));
+	return true;
+}
+
+/*
  * tool->sample_peek: hand a sample of a simple layout to the tool on this
  * thread and queue what it packed.  Returns 1 when done with the sample, 0 when
  * it takes the ordinary way.
@@ -1382,7 +1404,6 @@ static int peek_sample(struct perf_data *data, union perf_event *ev, struct evse
 	struct kp_reader *rd = data->rd;
 	struct sample_layout *l;
 	struct perf_sample *s;
-	struct oe_entry *e;
 	u64 payload[3];
 	int ret;
 
@@ -1433,18 +1454,7 @@ static int peek_sample(struct perf_data *data, union perf_event *ev, struct evse
 	if (!s->time || s->time == ~0ULL)
 		return 0;
 	ret = rd->tool->sample_peek(rd->tool, evsel, s, payload);
-	if (ret == 2) {
-		oe_new(data, s->time, ~0ULL, true);
-		return 1;
-	}
-	if (ret == 3)
-		plans_stale(rd);
-	else if (ret != 1)
-		return 0;
-	e = oe_new(data, s->time, ~0ULL, false);
-	e->ev = NULL;
-	memcpy(e->payload, payload, sizeof(payload));
-	return 1;
+	return peek_queue(data, ret, s->time, payload);
 }
 
 /*
@@ -1640,7 +1650,6 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 		const struct pack_plan *p;
 		struct perf_sample *s;
 		struct evsel *evsel;
-		struct oe_entry *e;
 		u64 payload[3];
 		int ret;
 
@@ -1668,20 +1677,9 @@ static u64 scan_samples(struct perf_data *data, u64 off, u64 end)
 			release_behind(data, off);
 		nr++;
 		ret = tool->sample_peek(tool, evsel, s, payload);
-		if (ret == 3)
-			plans_stale(rd);
-		if (ret == 1 || ret == 3) {
-			e = oe_new(data, s->time, ~0ULL, false);
-			e->ev = NULL;
-			e->payload[0] = payload[0];
-			e->payload[1] = payload[1];
-			e->payload[2] = payload[2];
-		} else if (ret == 2) {
-			oe_new(data, s->time, ~0ULL, true);
-		} else {
-			/* what process_event() does with it after a "no" */
+		/* after a "no", what process_event() does with it */
+		if (!peek_queue(data, ret, s->time, payload))
 			oe_queue(data, ev, evsel, NULL, s->time, off);
-		}
 		off += size;
 	}
 	data->stats.nr_events[PERF_RECORD_SAMPLE] += nr;

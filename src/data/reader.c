@@ -751,11 +751,17 @@ static inline __attribute__((always_inline)) struct oe_batch *oe_slot(struct kp_
 	return &rd->batch[seq % OE_BATCHES];
 }
 
-/* a new entry of batch A (due at the next flush) or B; NULL: @drop, not stored */
-static inline __attribute__((always_inline)) struct oe_entry *
-oe_append(struct kp_reader *rd, bool due, u64 ts, u64 off, bool drop)
+/* the batch of a record of time @ts: A (due at the next flush) or B */
+static inline u64 oe_batch_seq(const struct kp_reader *rd, u64 ts)
 {
-	struct oe_batch *b = oe_slot(rd, rd->nr_submitted + !due);
+	return rd->nr_submitted + !(ts <= rd->next_flush);
+}
+
+/* a new entry of time @ts in its batch; NULL: @drop, not stored */
+static inline __attribute__((always_inline)) struct oe_entry *
+oe_append(struct kp_reader *rd, u64 ts, u64 off, bool drop)
+{
+	struct oe_batch *b = oe_slot(rd, oe_batch_seq(rd, ts));
 	struct oe_entry *e;
 
 	if (drop) {
@@ -869,7 +875,7 @@ oe_new(struct perf_data *data, u64 ts, u64 off, bool drop)
 		/* (the queue is not used then) */
 		if (!rd->nr_pending || ts >= rd->max_ts)
 			rd->max_ts = ts;
-		return oe_append(rd, ts <= rd->next_flush, ts, off, drop);
+		return oe_append(rd, ts, off, drop);
 	}
 	empty = rd->q_nr == rd->q_head;
 	/* perf resets its maximum when the queue ran empty */
@@ -904,8 +910,7 @@ static void oe_queue(struct perf_data *data, union perf_event *ev, struct evsel 
 		chunk->refs++;
 		/* the batch oe_new() chose: oe_reclaim() looks at those only */
 		if (data->rd->worker)
-			data->rd->batch[(data->rd->nr_submitted + !(ts <= data->rd->next_flush)) %
-					OE_BATCHES].nr_chunked++;
+			data->rd->batch[oe_batch_seq(data->rd, ts) % OE_BATCHES].nr_chunked++;
 	}
 }
 

@@ -548,49 +548,53 @@ static __attribute__((noinline, cold)) int field_error(const struct evsel_info *
 			info->name, field->name, field->size);
 }
 
-static inline int read_field(const struct evsel_info *info, int f,
-			     const struct perf_sample *sample, u64 *val)
+/*
+ * field @f of @raw, whose place and size (1, 2, 4 or 8) were checked: as
+ * libtraceevent reads it, in the file's byte order, of the format's size
+ */
+static inline u64 field_value(const struct evsel_info *info, int f, const u8 *raw)
 {
-	const u8 *p;
+	const u8 *p = raw + info->off[f];
 
-	if (!info->field[f]) {
-		*val = 0;
+	if (!info->field[f])
 		return 0;
-	}
-	if (!sample->raw_data || (u64)info->off[f] + info->size[f] > sample->raw_size)
-		return field_error(info, f, sample);
-	/* as libtraceevent reads it: in the file's byte order, of the format's size */
-	p = (const u8 *)sample->raw_data + info->off[f];
 	switch (info->size[f]) {
 	case 1:
-		*val = *p;
-		return 0;
+		return *p;
 	case 2: {
 		u16 v;
 
-		memcpy(&v, p, 2);
-		*val = info->swap ? __builtin_bswap16(v) : v;
-		return 0;
+		__builtin_memcpy(&v, p, 2);
+		return info->swap ? __builtin_bswap16(v) : v;
 	}
 	case 4: {
 		u32 v;
 
-		memcpy(&v, p, 4);
-		*val = info->swap ? __builtin_bswap32(v) : v;
-		return 0;
+		__builtin_memcpy(&v, p, 4);
+		return info->swap ? __builtin_bswap32(v) : v;
 	}
-	case 8: {
+	default: {
 		u64 v;
 
-		memcpy(&v, p, 8);
-		*val = info->swap ? __builtin_bswap64(v) : v;
-		return 0;
+		__builtin_memcpy(&v, p, 8);
+		return info->swap ? __builtin_bswap64(v) : v;
 	}
-	default:
-		return field_error(info, f, sample);
 	}
 }
 
+static inline int read_field(const struct evsel_info *info, int f,
+			     const struct perf_sample *sample, u64 *val)
+{
+	*val = 0;
+	if (!info->field[f])
+		return 0;
+	if (!sample->raw_data || (u64)info->off[f] + info->size[f] > sample->raw_size)
+		return field_error(info, f, sample);
+	if (info->size[f] != 1 && info->size[f] != 2 && info->size[f] != 4 && info->size[f] != 8)
+		return field_error(info, f, sample);
+	*val = field_value(info, f, sample->raw_data);
+	return 0;
+}
 int kvm_stat__decode(const struct kvm_stat *kvm, const struct evsel *evsel,
 		     const struct perf_sample *sample, struct kvm_stat_event *ev)
 {
@@ -624,36 +628,6 @@ int kvm_stat__sample(struct kvm_stat *kvm, const struct evsel *evsel,
 	return 0;
 }
 
-/* one field for kvm_stat__peek(), which checked size and place: as read_field() */
-static inline u64 peek_field(const struct evsel_info *info, int f, const u8 *raw)
-{
-	const u8 *p = raw + info->off[f];
-
-	if (!info->field[f])
-		return 0;
-	switch (info->size[f]) {
-	case 1:
-		return *p;
-	case 2: {
-		u16 v;
-
-		__builtin_memcpy(&v, p, 2);
-		return info->swap ? __builtin_bswap16(v) : v;
-	}
-	case 4: {
-		u32 v;
-
-		__builtin_memcpy(&v, p, 4);
-		return info->swap ? __builtin_bswap32(v) : v;
-	}
-	default: {
-		u64 v;
-
-		__builtin_memcpy(&v, p, 8);
-		return info->swap ? __builtin_bswap64(v) : v;
-	}
-	}
-}
 
 static bool pid_wanted(const struct kvm_stat *kvm, u32 pid);
 
@@ -670,8 +644,8 @@ int kvm_stat__peek(struct kvm_stat *kvm, const struct evsel *evsel,
 	if (info->kind == KVM_TP_NONE || !info->peek_ok ||
 	    (info->peek_need && (!sample->raw_data || sample->raw_size < info->peek_need)))
 		return 0;
-	a = peek_field(info, 0, sample->raw_data);
-	b = peek_field(info, 1, sample->raw_data);
+	a = field_value(info, 0, sample->raw_data);
+	b = field_value(info, 1, sample->raw_data);
 	if (a > UINT32_MAX)
 		return 0;
 	/*

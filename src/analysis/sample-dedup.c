@@ -130,11 +130,6 @@ static void slots__grow(struct sample_dedup *d)
 	}
 }
 
-int sample_dedup__add(struct sample_dedup *d, const struct sample_dedup_key *key, u64 period)
-{
-	return sample_dedup__add_if(d, key, period, NULL, NULL);
-}
-
 int sample_dedup__add_if(struct sample_dedup *d, const struct sample_dedup_key *key, u64 period,
 			 bool (*admit)(const struct sample_dedup_key *key, void *arg), void *arg)
 {
@@ -197,6 +192,42 @@ int sample_dedup__add_if(struct sample_dedup *d, const struct sample_dedup_key *
 	seq__push(d, i, period);
 	d->nr_added++;
 	return (int)i;
+}
+
+int sample_dedup__add(struct sample_dedup *d, const struct sample_dedup_key *key, u64 period)
+{
+	return sample_dedup__add_if(d, key, period, NULL, NULL);
+}
+
+/* sample_dedup__add_sample(): the sample whose new stack may join the window */
+struct admit_arg {
+	struct sample_dedup *d;
+	const struct perf_sample *sample;
+	bool chain;
+};
+
+static bool admit_sample(const struct sample_dedup_key *key, void *arg)
+{
+	const struct admit_arg *a = arg;
+
+	return !sample_dedup__may_load_kernel(a->d, a->sample, a->chain);
+}
+
+int sample_dedup__add_sample(struct sample_dedup *d, const struct perf_sample *sample, u32 idx,
+			     bool chain, u64 period)
+{
+	const struct sample_dedup_key key = {
+		.idx = idx,
+		.pid = sample->pid,
+		.tid = sample->tid,
+		.cpu = sample->cpu,
+		.misc = sample->misc,
+		.ip = sample->ip,
+		.callchain = chain ? sample->callchain : NULL,
+	};
+	struct admit_arg admit = { d, sample, chain };
+
+	return sample_dedup__add_if(d, &key, period, admit_sample, &admit);
 }
 
 void sample_dedup__to_sample(const struct sample_dedup *d, const struct sample_dedup_stack *s,

@@ -147,6 +147,16 @@ int sample_dedup__add(struct sample_dedup *d, const struct sample_dedup_key *key
 int sample_dedup__add_if(struct sample_dedup *d, const struct sample_dedup_key *key, u64 period,
 			 bool (*admit)(const struct sample_dedup_key *key, void *arg), void *arg);
 
+/**
+ * sample_dedup__add_sample - sample_dedup__add_if() of @sample of event @idx
+ * (its callchain only with @chain), with @period, admitting a new stack
+ * unless its resolution may load a kernel's symbols
+ * (sample_dedup__may_load_kernel()): on -EAGAIN the caller processes that
+ * sample itself, alone, after a flush.
+ */
+int sample_dedup__add_sample(struct sample_dedup *d, const struct perf_sample *sample, u32 idx,
+			     bool chain, u64 period);
+
 /** sample_dedup__nr - number of distinct stacks in the window. */
 static inline u32 sample_dedup__nr(const struct sample_dedup *d)
 {

@@ -91,7 +91,6 @@ struct report {
 	 * without the window check)
 	 */
 	bool note_keys;
-	const struct perf_sample *cur_sample; /* for report__admit() */
 };
 
 static const char *report_thread_comm(const void *thread)
@@ -427,20 +426,12 @@ static void report__flush(struct report *rep)
 		rep->use_dedup = false; /* every window would go sample by sample */
 }
 
-/* sample_dedup__add_if(): a new stack joins the window unless it may load a kernel */
-static bool report__admit(const struct sample_dedup_key *key, void *arg)
-{
-	struct report *rep = arg;
-
-	return !sample_dedup__may_load_kernel(&rep->dedup, rep->cur_sample,
-					      rep->cumulate || rep->use_callchain);
-}
-
 static int report__sample(struct perf_tool *tool, union perf_event *event,
 			  struct perf_sample *sample, struct evsel *evsel)
 {
 	struct report *rep = (struct report *)tool;
-	struct sample_dedup_key key;
+	/* the chain is read only for -g and children */
+	bool chain = rep->cumulate || rep->use_callchain;
 	int ret;
 
 	if (!report__hists(rep, evsel))
@@ -449,21 +440,11 @@ static int report__sample(struct perf_tool *tool, union perf_event *event,
 		report__add(rep, sample, evsel->idx, 1);
 		return 0;
 	}
-	key = (struct sample_dedup_key){
-		.idx = (u32)evsel->idx,
-		.pid = sample->pid,
-		.tid = sample->tid,
-		.cpu = sample->cpu,
-		.misc = sample->misc,
-		.ip = sample->ip,
-		/* the chain is read only for -g and children */
-		.callchain = rep->cumulate || rep->use_callchain ? sample->callchain : NULL,
-	};
-	rep->cur_sample = sample;
-	ret = sample_dedup__add_if(&rep->dedup, &key, sample->period, report__admit, rep);
+	ret = sample_dedup__add_sample(&rep->dedup, sample, (u32)evsel->idx, chain, sample->period);
 	if (ret == -ENOSPC) {
 		report__flush(rep);
-		ret = sample_dedup__add_if(&rep->dedup, &key, sample->period, report__admit, rep);
+		ret = sample_dedup__add_sample(&rep->dedup, sample, (u32)evsel->idx, chain,
+					       sample->period);
 	}
 	if (ret == -EAGAIN) {
 		/* it may change the machines: alone, at its place, ending the window */

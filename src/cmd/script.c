@@ -36,7 +36,6 @@ struct script_cmd {
 	/* --folded: samples of the current window, merged by stack (sample-dedup.h) */
 	struct sample_dedup dedup;
 	bool use_dedup;
-	const struct perf_sample *cur_sample; /* for script_cmd__admit() */
 };
 
 static struct script_cmd *tool2cmd(struct perf_tool *tool)
@@ -86,31 +85,13 @@ static void script_cmd__flush(struct script_cmd *sc)
 	sample_dedup__reset(&sc->dedup);
 }
 
-/* sample_dedup__add_if(): a new stack joins the window unless it may load a kernel */
-static bool script_cmd__admit(const struct sample_dedup_key *key, void *arg)
-{
-	struct script_cmd *sc = arg;
-
-	return !sample_dedup__may_load_kernel(&sc->dedup, sc->cur_sample, !sc->no_callchain);
-}
-
 static void script_cmd__fold_sample(struct script_cmd *sc, const struct perf_sample *sample)
 {
-	struct sample_dedup_key key = {
-		.pid = sample->pid,
-		.tid = sample->tid,
-		.cpu = sample->cpu,
-		.misc = sample->misc,
-		.ip = sample->ip,
-		.callchain = sc->no_callchain ? NULL : sample->callchain,
-	};
-	int ret;
+	int ret = sample_dedup__add_sample(&sc->dedup, sample, 0, !sc->no_callchain, 0);
 
-	sc->cur_sample = sample;
-	ret = sample_dedup__add_if(&sc->dedup, &key, 0, script_cmd__admit, sc);
 	if (ret == -ENOSPC) {
 		script_cmd__flush(sc);
-		ret = sample_dedup__add_if(&sc->dedup, &key, 0, script_cmd__admit, sc);
+		ret = sample_dedup__add_sample(&sc->dedup, sample, 0, !sc->no_callchain, 0);
 	}
 	if (ret < 0) {
 		/* it may change the machines, or its chain is too long: alone, in order */

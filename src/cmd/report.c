@@ -207,20 +207,15 @@ static void report__chain_key(const struct report *rep, const struct addr_locati
 		*level = cal->level;
 		*cpumode = cal->cpumode;
 	}
-	*key = (struct hist_key){
-		.thread = al->thread,
-		.tid = al->thread ? thread__tid(al->thread) : (s32)sample->tid,
-		.cpu = (s32)sample->cpu,
-		.comm = al->thread ? thread__comm_str(al->thread) : "",
-		.dso_name = cal->dso ? dso__name(cal->dso) : NULL,
-		.sym = cal->sym,
-		/* perf keys callchain entries by the raw address */
-		.ip = rep->order[i]->ip,
-		/* perf prints a data symbol's offset from the unmapped start */
-		.addr = cal->addr,
-		.level = *level,
-		.filtered = al->filtered != AL_FILTER_NONE,
-	};
+	/* the sample's thread, cpu and filter; the entry's own location */
+	hist_key__from_al(key, al, sample);
+	key->dso_name = cal->dso ? dso__name(cal->dso) : NULL;
+	key->sym = cal->sym;
+	/* perf keys callchain entries by the raw address */
+	key->ip = rep->order[i]->ip;
+	/* perf prints a data symbol's offset from the unmapped start */
+	key->addr = cal->addr;
+	key->level = *level;
 }
 
 static void report__add_callchain(struct report *rep, struct hists *hists,

@@ -1304,6 +1304,13 @@ static struct map *kmaps__find_by_name(struct machine *m, const char *name)
 	return NULL;
 }
 
+/* add kallsyms symbol @s to the kernel DSO's table @core, unrelocated by @delta */
+static void core_add(struct symtab *core, const struct symbol *s, u64 delta)
+{
+	symtab__add(core, s->start - delta, s->end - s->start, s->binding, s->type, s->name,
+		    strlen(s->name));
+}
+
 /*
  * perf's maps__split_kallsyms(): module symbols move to their module's DSO
  * (addresses made module-relative), core kernel symbols stay, shifted by the
@@ -1369,17 +1376,12 @@ static int machine__split_kallsyms(struct machine *m, struct dso *kernel, struct
 		}
 		if (!copied && i != count) {
 			/* not a prefix of @all any more: copy what was kept so far */
-			for (size_t j = 0; j < count; j++) {
-				const struct symbol *c = &all->syms[j];
-
-				symtab__add(&core, c->start - delta, c->end - c->start, c->binding,
-					    c->type, c->name, strlen(c->name));
-			}
+			for (size_t j = 0; j < count; j++)
+				core_add(&core, &all->syms[j], delta);
 			copied = true;
 		}
 		if (copied)
-			symtab__add(&core, s->start - delta, s->end - s->start, s->binding,
-				    s->type, s->name, strlen(s->name));
+			core_add(&core, s, delta);
 		count++;
 	}
 	if (in_module && kernel->kernel == DSO_SPACE__KERNEL_GUEST && machine__is_default_guest(m))

@@ -1047,34 +1047,6 @@ struct hist_dedup {
 #define TRACK_NOSYM 8
 #define TRACK_MULTI 16
 
-static struct dedup_track *dedup_map__get(struct dedup_map *m, u64 key)
-{
-	size_t i;
-
-	if ((m->nr + 1) * 2 > m->size) {
-		struct dedup_map n = { .size = m->size ? m->size * 2 : 64 };
-
-		n.e = xcalloc(n.size, sizeof(*n.e));
-		for (size_t j = 0; j < m->size; j++) {
-			if (!m->e[j].used)
-				continue;
-			for (i = kp_hash_final(m->e[j].key) & (n.size - 1); n.e[i].used;
-			     i = (i + 1) & (n.size - 1))
-				;
-			n.e[i] = m->e[j];
-		}
-		n.nr = m->nr;
-		free(m->e);
-		*m = n;
-	}
-	for (i = kp_hash_final(key) & (m->size - 1); m->e[i].used; i = (i + 1) & (m->size - 1))
-		if (m->e[i].key == key)
-			return &m->e[i];
-	m->e[i] = (struct dedup_track){ .key = key, .used = true };
-	m->nr++;
-	return &m->e[i];
-}
-
 static struct dedup_track *dedup_map__find(struct dedup_map *m, u64 key)
 {
 	if (!m->size)
@@ -1083,6 +1055,37 @@ static struct dedup_track *dedup_map__find(struct dedup_map *m, u64 key)
 		if (m->e[i].key == key)
 			return &m->e[i];
 	return NULL;
+}
+
+/* @t (not in @m, which has room for it) into its free slot */
+static struct dedup_track *dedup_map__put(struct dedup_map *m, const struct dedup_track *t)
+{
+	size_t i = kp_hash_final(t->key) & (m->size - 1);
+
+	while (m->e[i].used)
+		i = (i + 1) & (m->size - 1);
+	m->e[i] = *t;
+	m->nr++;
+	return &m->e[i];
+}
+
+static struct dedup_track *dedup_map__get(struct dedup_map *m, u64 key)
+{
+	struct dedup_track *t = dedup_map__find(m, key);
+
+	if (t)
+		return t;
+	if ((m->nr + 1) * 2 > m->size) {
+		struct dedup_map n = { .size = m->size ? m->size * 2 : 64 };
+
+		n.e = xcalloc(n.size, sizeof(*n.e));
+		for (size_t j = 0; j < m->size; j++)
+			if (m->e[j].used)
+				dedup_map__put(&n, &m->e[j]);
+		free(m->e);
+		*m = n;
+	}
+	return dedup_map__put(m, &(struct dedup_track){ .key = key, .used = true });
 }
 
 static void hist_dedup__free(struct hist_dedup *dd)
